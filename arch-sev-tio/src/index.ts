@@ -1,0 +1,2 @@
+/** @teeio/arch-sev-tio: the plugin lands with its issue; this package exists so the workspace layout is final. */
+export const ARCH_ID = 'sev-tio';

@@ -1,0 +1,26 @@
+/** Process exit codes of every teeio command. */
+export const ExitCode = {
+  /** Everything asked for was done and every check held. */
+  OK: 0,
+  /** The run completed but a check failed: an expectation, an invariant, a validator rule. */
+  FAILED: 1,
+  /** Bad input: flags, files, JSON, hex, scenarios, plugins, an unreachable peer. */
+  BAD_INPUT: 2,
+  /** A bug in teeio itself (EX_SOFTWARE). */
+  INTERNAL: 70,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * An error meant for the user: one line that names what is wrong and where, and the exit code
+ * it maps to. Commands throw it; the CLI prints its message and never a stack trace.
+ */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode = ExitCode.BAD_INPUT,
+  ) {
+    super(message);
+  }
+}

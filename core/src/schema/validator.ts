@@ -1,0 +1,66 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { JsonSchema } from '../wire/index.js';
+
+/** One ajv instance for the process: schemas compile once and share formats and keywords. */
+let shared: Ajv | undefined;
+
+function ajv(): Ajv {
+  shared ??= new Ajv({ allErrors: false, strict: true, strictTypes: false, discriminator: true });
+  return shared;
+}
+
+/** A schema violation, located by JSON pointer into the document that was checked. */
+export class SchemaError extends Error {
+  override readonly name = 'SchemaError';
+  constructor(
+    readonly pointer: string,
+    readonly problem: string,
+  ) {
+    super(`${pointer}: ${problem}`);
+  }
+}
+
+function describe(e: ErrorObject): SchemaError {
+  const p = e.params as Record<string, unknown>;
+  const at = e.instancePath === '' ? '/' : e.instancePath;
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return new SchemaError(`${e.instancePath}/${String(p['additionalProperty'])}`, 'unknown field');
+    case 'required':
+      return new SchemaError(`${e.instancePath}/${String(p['missingProperty'])}`, 'required field is missing');
+    case 'enum':
+      return new SchemaError(at, `must be one of ${(p['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`);
+    case 'const':
+      return new SchemaError(at, `must be ${JSON.stringify(p['allowedValue'])}`);
+    default:
+      return new SchemaError(at, e.message ?? e.keyword);
+  }
+}
+
+/**
+ * The violation to report: the deepest one (the most specific place a user can act on). Where
+ * ajv tried several anyOf branches at that place, their complaints are joined with "or".
+ */
+function firstViolation(errors: readonly ErrorObject[]): SchemaError {
+  const real = errors.filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf');
+  const depth = Math.max(...real.map((e) => e.instancePath.length));
+  const deepest = real.filter((e) => e.instancePath.length === depth);
+  const [first] = deepest;
+  if (!first) return new SchemaError('/', 'invalid');
+  if (deepest.length === 1 || deepest.some((e) => e.instancePath !== first.instancePath)) return describe(first);
+  const problems = [...new Set(deepest.map((e) => describe(e).problem))];
+  return new SchemaError(describe(first).pointer, problems.join(' or '));
+}
+
+/**
+ * Compiles `schema` and returns a check that narrows a value to `T` or throws SchemaError
+ * for the most specific violation it finds.
+ */
+export function compileSchema<T>(schema: JsonSchema): (value: unknown) => T {
+  let validate: ValidateFunction | undefined;
+  return (value) => {
+    validate ??= ajv().compile(schema);
+    if (validate(value)) return value as T;
+    throw firstViolation(validate.errors ?? []);
+  };
+}

@@ -1,0 +1,29 @@
+import { WireEncodeError } from './errors.js';
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Lower-case hex of `bytes`, no separators. */
+export function toHex(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += HEX[b];
+  return s;
+}
+
+/**
+ * Parses hex, tolerating white space, `0x` prefixes and `:`/`-` separators as people paste them
+ * from dumps. Throws WireEncodeError naming the character offset of the first bad character.
+ */
+export function fromHex(text: string, field = 'hex'): Uint8Array {
+  const clean = text.replace(/0x/gi, '').replace(/[\s:-]/g, '');
+  const bad = /[^0-9a-fA-F]/.exec(clean);
+  if (bad) throw new WireEncodeError(field, `not hex: '${bad[0]}' at character ${bad.index}`);
+  if (clean.length % 2 !== 0) throw new WireEncodeError(field, `odd number of hex digits (${clean.length})`);
+  const out = new Uint8Array(clean.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+/** `0x` hex of an integer, zero-padded to `digits`. */
+export function hexNumber(v: number | bigint, digits = 0): string {
+  return `0x${v.toString(16).padStart(digits, '0')}`;
+}

@@ -1,0 +1,79 @@
+import { type DecodeReason, type ReservedWarning, type WireLayer, WireDecodeError } from './errors.js';
+
+export interface DecodeOptions {
+  /** Reject non-zero reserved fields instead of keeping and flagging them. */
+  readonly strict?: boolean;
+}
+
+/**
+ * A cursor over a byte buffer that knows the layer it decodes, so every failure it raises
+ * carries the layer, the absolute offset of the field and the field's name.
+ */
+export class ByteReader {
+  offset = 0;
+  readonly warnings: ReservedWarning[] = [];
+  readonly strict: boolean;
+  private readonly view: DataView;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly layer: WireLayer,
+    options: DecodeOptions = {},
+  ) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.strict = options.strict ?? false;
+  }
+
+  get remaining(): number {
+    return this.bytes.length - this.offset;
+  }
+
+  fail(field: string, reason: DecodeReason, detail: string, at = this.offset): never {
+    throw new WireDecodeError(this.layer, at, field, reason, detail);
+  }
+
+  private need(n: number, field: string): number {
+    const at = this.offset;
+    if (this.bytes.length - at < n) this.fail(field, 'truncated', `needs ${n} byte(s), ${this.bytes.length - at} left`);
+    this.offset = at + n;
+    return at;
+  }
+
+  u8(field: string): number {
+    return this.view.getUint8(this.need(1, field));
+  }
+
+  u16(field: string): number {
+    return this.view.getUint16(this.need(2, field), true);
+  }
+
+  u32(field: string): number {
+    return this.view.getUint32(this.need(4, field), true);
+  }
+
+  u64(field: string): bigint {
+    return this.view.getBigUint64(this.need(8, field), true);
+  }
+
+  /** A copy of the next `n` bytes (decoded messages never alias the input buffer). */
+  bytesOf(n: number, field: string): Uint8Array {
+    const at = this.need(n, field);
+    return this.bytes.slice(at, at + n);
+  }
+
+  /** Everything left in the buffer. */
+  rest(): Uint8Array {
+    return this.bytesOf(this.remaining, 'rest');
+  }
+
+  /** Records a non-zero reserved field, or rejects it in strict mode. */
+  reserved(field: string, at: number, value: string): void {
+    if (this.strict) this.fail(field, 'reserved', `reserved field holds ${value}`, at);
+    this.warnings.push({ layer: this.layer, offset: at, field, value });
+  }
+
+  /** Fails when bytes remain: every layout here knows exactly where it ends. */
+  end(): void {
+    if (this.remaining !== 0) this.fail('(end)', 'overlong', `${this.remaining} byte(s) after the last field`);
+  }
+}

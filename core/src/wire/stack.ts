@@ -1,0 +1,91 @@
+import { type ReservedWarning, WireDecodeError, type WireLayer } from './codec/errors.js';
+import type { Decoded } from './codec/message-set.js';
+import type { DecodeOptions } from './codec/reader.js';
+import { DOE_HEADER_SIZE, DoeDataObjectType } from './doe/codes.js';
+import { type DoeDataObject, decodeDoe } from './doe/data-object.js';
+import { type IdeKmMessage, idekm } from './idekm/messages.js';
+import { PciProtocolId, SPDM_VDM_LARGE, SpdmRequestResponseCode } from './spdm/codes.js';
+import { type SpdmMessage, spdm } from './spdm/messages.js';
+import { type TdispMessage, tdisp } from './tdisp/messages.js';
+import { type DeviceInterfaceReport, decodeDeviceInterfaceReport } from './tdisp/report.js';
+
+/** Each layer's decoded message, outermost first, as far down as the bytes go. */
+export interface DecodedStack {
+  doe?: DoeDataObject;
+  spdm?: SpdmMessage;
+  tdisp?: TdispMessage;
+  idekm?: IdeKmMessage;
+  report?: DeviceInterfaceReport;
+  warnings: ReservedWarning[];
+}
+
+export const STACK_LAYERS: readonly WireLayer[] = ['doe', 'spdm', 'tdisp', 'idekm', 'report'];
+
+/** Runs `decode` on bytes that sit at `base` in the outer buffer, so errors and warnings point into it. */
+function at<M>(base: number, decode: () => Decoded<M>, into: DecodedStack): M {
+  try {
+    const d = decode();
+    into.warnings.push(...d.warnings.map((w) => ({ ...w, offset: w.offset + base })));
+    return d.message;
+  } catch (e) {
+    throw e instanceof WireDecodeError ? e.shifted(base) : e;
+  }
+}
+
+/**
+ * The SPDM message inside a DOE payload, without the DOE's DW padding. A vendor-defined message
+ * states its own length; any other message runs to the end of the payload.
+ */
+function spdmInDoe(payload: Uint8Array): Uint8Array {
+  const code = payload[1];
+  if ((code !== SpdmRequestResponseCode.VENDOR_DEFINED_REQUEST && code !== SpdmRequestResponseCode.VENDOR_DEFINED_RESPONSE) || payload.length < 7) return payload;
+  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  const lenAt = 7 + (payload[6] ?? 0);
+  const large = ((payload[2] ?? 0) & SPDM_VDM_LARGE) !== 0;
+  const headerEnd = lenAt + (large ? 6 : 2);
+  if (payload.length < headerEnd) return payload;
+  const length = large ? view.getUint32(lenAt + 2, true) : view.getUint16(lenAt, true);
+  const end = headerEnd + length;
+  // Only up to 3 bytes of zero padding may follow; anything else is the SPDM layer's to reject.
+  const pad = payload.subarray(Math.min(end, payload.length));
+  return end <= payload.length && pad.length < 4 && pad.every((b) => b === 0) ? payload.subarray(0, end) : payload;
+}
+
+function fromSpdm(bytes: Uint8Array, base: number, out: DecodedStack, options?: DecodeOptions): void {
+  const m = at(base, () => spdm.decode(bytes, options), out);
+  out.spdm = m;
+  if (m.code === 'ERROR') return;
+  const inner = base + bytes.length - m.payload.length;
+  if (m.protocolId === PciProtocolId.TDISP) out.tdisp = at(inner, () => tdisp.decode(m.payload, options), out);
+  else if (m.protocolId === PciProtocolId.IDE_KM) out.idekm = at(inner, () => idekm.decode(m.payload, options), out);
+}
+
+/**
+ * Decodes `bytes` as a message of layer `from` and every layer it carries: a DOE object's SPDM
+ * message, a PCI-SIG vendor-defined message's TDISP or IDE_KM message. Secured SPDM payloads
+ * are encrypted records and are left as bytes.
+ */
+export function decodeStack(bytes: Uint8Array, from: WireLayer, options?: DecodeOptions): DecodedStack {
+  const out: DecodedStack = { warnings: [] };
+  switch (from) {
+    case 'doe': {
+      const d = at(0, () => decodeDoe(bytes, options), out);
+      out.doe = d;
+      if (d.dataObjectType === DoeDataObjectType.SPDM) fromSpdm(spdmInDoe(d.payload), DOE_HEADER_SIZE, out, options);
+      break;
+    }
+    case 'spdm':
+      fromSpdm(bytes, 0, out, options);
+      break;
+    case 'tdisp':
+      out.tdisp = at(0, () => tdisp.decode(bytes, options), out);
+      break;
+    case 'idekm':
+      out.idekm = at(0, () => idekm.decode(bytes, options), out);
+      break;
+    case 'report':
+      out.report = at(0, () => decodeDeviceInterfaceReport(bytes, options), out);
+      break;
+  }
+  return out;
+}

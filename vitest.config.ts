@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+import { defaultServerConditions } from 'vite';
+
+// The `source` export condition makes every workspace package resolve to its TypeScript
+// source, so tests never run against a stale dist/. `ssr.resolve` is the one vitest uses.
+const conditions = ['source', ...defaultServerConditions];
+
+export default defineConfig({
+  ssr: { resolve: { conditions } },
+  resolve: { conditions },
+  test: {
+    include: ['core/test/**/*.test.ts', 'arch-*/test/**/*.test.ts', 'test/src/**/*.test.ts'],
+    setupFiles: ['test/src/setup.ts'],
+    pool: 'forks',
+  },
+});
