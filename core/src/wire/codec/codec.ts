@@ -1,4 +1,4 @@
-import { WireEncodeError } from './errors.js';
+import { WireDecodeError, WireEncodeError, joinPath } from './errors.js';
 import { fromHex, hexNumber, toHex } from './hex.js';
 import type { ByteReader } from './reader.js';
 import type { ByteWriter } from './writer.js';
@@ -131,8 +131,7 @@ export const restBytes: Codec<Uint8Array> = {
 export function countedBytes(count: Codec<number>, max: number): Codec<Uint8Array> {
   return {
     read(r, f) {
-      const n = count.read(r, `${f}Length`);
-      return r.bytesOf(n, f);
+      return r.bytesOf(countOf(r, count, f, 'Length'), f);
     },
     write(w, v, field) {
       if (v.length > max) throw new WireEncodeError(field, `${v.length} bytes exceed ${max}`);
@@ -150,17 +149,17 @@ export function countedArray<T>(count: Codec<number>, max: number, item: Codec<T
   return {
     read(r, f) {
       const at = r.offset;
-      const n = count.read(r, `${f}Count`);
+      const n = countOf(r, count, f, 'Count');
       // Reject a count the buffer cannot hold before allocating for it.
       if (n > r.remaining) r.fail(`${f}Count`, 'length-mismatch', `count ${n} exceeds the ${r.remaining} byte(s) left`, at);
       const out: T[] = new Array<T>(n);
-      for (let i = 0; i < n; i++) out[i] = item.read(r, `${f}[${i}]`);
+      for (let i = 0; i < n; i++) out[i] = inside(r, `${f}[${i}]`, () => item.read(r, ''));
       return out;
     },
     write(w, v, field) {
       if (v.length > max) throw new WireEncodeError(field, `${v.length} entries exceed ${max}`);
       count.write(w, v.length, `${field}Count`);
-      v.forEach((x, i) => item.write(w, x, `${field}[${i}]`));
+      v.forEach((x, i) => insideWrite(`${field}[${i}]`, () => item.write(w, x, '')));
     },
     toJson: (v) => v.map((x) => item.toJson(x)),
     fromJson: (j) => (j as unknown[]).map((x) => item.fromJson(x)),
@@ -181,6 +180,68 @@ export function enumOf(base: Codec<number>, table: Readonly<Record<string, numbe
     fromJson: (j) => (typeof j === 'string' && j in table ? (table[j] as number) : base.fromJson(j)),
     schema: { anyOf: [{ enum: Object.keys(table) }, base.schema] },
   };
+}
+
+type FieldReader = Codec<unknown>['read'];
+
+/**
+ * A reader specialised to one struct: straight-line code with literal property names, so every
+ * decoded struct of a kind gets one hidden class and each store is monomorphic. A shared loop
+ * over `entries` storing `out[key]` ran about 40% slower on the report decode benchmark.
+ */
+function compileReader<T>(entries: readonly (readonly [string, Codec<unknown>])[]): (r: ByteReader) => T {
+  const lines = entries.map(([k, c], i) => {
+    if (!/^[A-Za-z_$][\w$]*$/.test(k)) throw new Error(`struct field '${k}' is not an identifier`);
+    const read = `reads[${i}](r, ${JSON.stringify(k)})`;
+    if (c.spread) return `Object.assign(o, ${read});`;
+    if (c.reserved) return `v = ${read}; if (!isZero(v)) o.${k} = v;`;
+    if (c.optional) return `v = ${read}; if (v !== undefined) o.${k} = v;`;
+    return `o.${k} = ${read};`;
+  });
+  const body = `return function readStruct(r) { const o = {}; let v; ${lines.join(' ')} return o; };`;
+  const make = new Function('reads', 'isZero', body) as (reads: FieldReader[], zero: typeof isZero) => (r: ByteReader) => T;
+  return make(
+    entries.map(([, c]) => c.read),
+    isZero,
+  );
+}
+
+/** Reads the count field that precedes `f`; a failure names it `f` + `suffix`. */
+function countOf(r: ByteReader, count: Codec<number>, f: string, suffix: string): number {
+  try {
+    return count.read(r, f);
+  } catch (e) {
+    throw e instanceof WireDecodeError ? new WireDecodeError(e.layer, e.offset, `${f}${suffix}`, e.reason, e.detail) : e;
+  }
+}
+
+/**
+ * Runs a nested read; on failure the error's field, and any reserved-field warnings it raised,
+ * are put under `prefix`. Nothing is built on success.
+ */
+function inside<T>(r: ByteReader, prefix: string, read: () => T): T {
+  const warned = r.warnings.length;
+  let v: T;
+  try {
+    v = read();
+  } catch (e) {
+    throw e instanceof WireDecodeError ? e.within(prefix) : e;
+  }
+  for (let i = warned; i < r.warnings.length; i++) {
+    const w = r.warnings[i] as ReservedWarningLike;
+    r.warnings[i] = { ...w, field: joinPath(prefix, w.field) };
+  }
+  return v;
+}
+
+type ReservedWarningLike = ByteReader['warnings'][number];
+
+function insideWrite(prefix: string, write: () => void): void {
+  try {
+    write();
+  } catch (e) {
+    throw e instanceof WireEncodeError ? e.within(prefix) : e;
+  }
 }
 
 function isZero(v: unknown): boolean {
@@ -233,6 +294,22 @@ export type StructValue<F extends object> = Simplify<
 /** Fields laid out one after another in declaration order. */
 export function struct<F extends Fields>(fields: F): Codec<StructValue<F>> {
   const entries = Object.entries(fields) as [string, Codec<unknown>][];
+  const readFields = compileReader<StructValue<F>>(entries);
+  const writeFields = (w: ByteWriter, rec: Record<string, unknown>) => {
+    for (const [k, c] of entries) {
+      if (c.spread) {
+        c.write(w, rec, k);
+        continue;
+      }
+      const x = rec[k];
+      if (x === undefined) {
+        if (c.reserved) c.write(w, c.zero, k);
+        else if (!c.optional) throw new WireEncodeError(k, 'missing');
+        continue;
+      }
+      c.write(w, x, k);
+    }
+  };
   const properties: Record<string, unknown> = {};
   const required: string[] = [];
   for (const [k, c] of entries) {
@@ -246,30 +323,11 @@ export function struct<F extends Fields>(fields: F): Codec<StructValue<F>> {
   }
   return {
     read(r, field) {
-      const out: Record<string, unknown> = {};
-      for (const [k, c] of entries) {
-        const v = c.read(r, field === '' ? k : `${field}.${k}`);
-        if (c.spread) Object.assign(out, v);
-        else if (v !== undefined && !(c.reserved && isZero(v))) out[k] = v;
-      }
-      return out as StructValue<F>;
+      return field === '' ? readFields(r) : inside(r, field, () => readFields(r));
     },
     write(w, v, field) {
-      const rec = v as Record<string, unknown>;
-      for (const [k, c] of entries) {
-        const path = field === '' ? k : `${field}.${k}`;
-        if (c.spread) {
-          c.write(w, rec, path);
-          continue;
-        }
-        const x = rec[k];
-        if (x === undefined) {
-          if (c.reserved) c.write(w, c.zero, path);
-          else if (!c.optional) throw new WireEncodeError(path, 'missing');
-          continue;
-        }
-        c.write(w, x, path);
-      }
+      if (field === '') writeFields(w, v as Record<string, unknown>);
+      else insideWrite(field, () => writeFields(w, v as Record<string, unknown>));
     },
     toJson(v) {
       const rec = v as Record<string, unknown>;

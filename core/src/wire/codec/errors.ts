@@ -27,6 +27,11 @@ export class WireDecodeError extends Error {
     super(`${layer}: byte ${offset} (${field}): ${reason}: ${detail}`);
   }
 
+  /** The same error with its field path under `prefix` (a struct field name or an `[i]` index). */
+  within(prefix: string): WireDecodeError {
+    return new WireDecodeError(this.layer, this.offset, joinPath(prefix, this.field), this.reason, this.detail);
+  }
+
   /** The same error located `base` bytes further on (the layer sat inside an outer one). */
   shifted(base: number): WireDecodeError {
     return new WireDecodeError(this.layer, this.offset + base, this.field, this.reason, this.detail);
@@ -42,6 +47,21 @@ export class WireEncodeError extends Error {
   ) {
     super(`${field}: ${detail}`);
   }
+
+  within(prefix: string): WireEncodeError {
+    return new WireEncodeError(joinPath(prefix, this.field), this.detail);
+  }
+}
+
+/**
+ * Field paths are built only when something fails: codecs name a field relative to their parent
+ * and each enclosing struct or array prefixes its own name on the way out. Decoding a valid
+ * message therefore builds no strings.
+ */
+export function joinPath(prefix: string, field: string): string {
+  if (prefix === '') return field;
+  if (field === '') return prefix;
+  return field.startsWith('[') ? `${prefix}${field}` : `${prefix}.${field}`;
 }
 
 /** A reserved field that held a non-zero value: kept in the decoded form, and reported. */

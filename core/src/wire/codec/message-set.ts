@@ -62,9 +62,8 @@ export class MessageSet<M extends Record<K, string>, K extends string> {
   }
 
   encode(message: M): Uint8Array {
-    const w = new ByteWriter(64);
-    this.codecOf(message).write(w, message, '');
-    return w.toBytes();
+    const codec = this.codecOf(message);
+    return ByteWriter.encode((w) => codec.write(w, message, ''));
   }
 
   toJson(message: M): unknown {

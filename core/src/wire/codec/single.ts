@@ -13,7 +13,5 @@ export function decodeWith<T>(codec: Codec<T>, layer: WireLayer, bytes: Uint8Arr
 }
 
 export function encodeWith<T>(codec: Codec<T>, value: T): Uint8Array {
-  const w = new ByteWriter(64);
-  codec.write(w, value, '');
-  return w.toBytes();
+  return ByteWriter.encode((w) => codec.write(w, value, ''));
 }

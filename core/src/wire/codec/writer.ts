@@ -1,3 +1,24 @@
+const SLAB_SIZE = 64 * 1024;
+const SLAB_MAX_PIECE = 4096;
+let slab = new ArrayBuffer(SLAB_SIZE);
+let slabUsed = 0;
+
+/**
+ * `n` zeroed bytes. Small pieces are views into a shared 64 KiB slab, as Node's Buffer pool
+ * does: one ArrayBuffer allocation per message cost as much as encoding it. A piece keeps its
+ * slab alive, and `.buffer` is the slab, so readers must honour `byteOffset` (ByteReader does).
+ */
+export function allocBytes(n: number): Uint8Array {
+  if (n > SLAB_MAX_PIECE) return new Uint8Array(n);
+  if (slabUsed + n > SLAB_SIZE) {
+    slab = new ArrayBuffer(SLAB_SIZE);
+    slabUsed = 0;
+  }
+  const piece = new Uint8Array(slab, slabUsed, n);
+  slabUsed += (n + 7) & ~7;
+  return piece;
+}
+
 /** A growable little-endian byte sink. */
 export class ByteWriter {
   private buf: Uint8Array;
@@ -61,6 +82,31 @@ export class ByteWriter {
   }
 
   toBytes(): Uint8Array {
-    return this.buf.slice(0, this.len);
+    const out = allocBytes(this.len);
+    out.set(this.buf.subarray(0, this.len));
+    return out;
+  }
+
+  private reset(): void {
+    this.len = 0;
+  }
+
+  private static scratch: ByteWriter | undefined = new ByteWriter(4096);
+
+  /**
+   * Runs `write` against a reused scratch writer and returns a copy of what it wrote.
+   * Allocating a fresh ArrayBuffer and DataView per message cost more than encoding the message;
+   * a nested call (the scratch is taken) gets a writer of its own.
+   */
+  static encode(write: (w: ByteWriter) => void): Uint8Array {
+    const w = ByteWriter.scratch ?? new ByteWriter(256);
+    ByteWriter.scratch = undefined;
+    try {
+      w.reset();
+      write(w);
+      return w.toBytes();
+    } finally {
+      if (w.buf.length <= 1 << 20) ByteWriter.scratch = w;
+    }
   }
 }

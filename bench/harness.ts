@@ -1,0 +1,40 @@
+import { cpus, totalmem } from 'node:os';
+import { Bench } from 'tinybench';
+
+/** How many operations one timed sample runs: sub-microsecond work needs batching to be timed. */
+export const BATCH = 1000;
+
+export interface Measured {
+  readonly name: string;
+  readonly opsPerSecond: number;
+  readonly rme: number;
+}
+
+/** Runs each task `BATCH` times per sample and reports operations (not samples) per second. */
+export async function measure(tasks: Record<string, () => unknown>, timeMs = 1500): Promise<Map<string, Measured>> {
+  const bench = new Bench({ time: timeMs, warmup: true });
+  let sink: unknown;
+  for (const [name, fn] of Object.entries(tasks)) {
+    bench.add(name, () => {
+      for (let i = 0; i < BATCH; i++) sink = fn();
+    });
+  }
+  await bench.run();
+  if (sink === Symbol.for('never')) console.log(sink);
+  const out = new Map<string, Measured>();
+  for (const t of bench.tasks) {
+    const r = t.result;
+    if (r.state !== 'completed') throw new Error(`benchmark ${t.name} did not complete (${r.state})`);
+    out.set(t.name, { name: t.name, opsPerSecond: r.throughput.mean * BATCH, rme: r.throughput.rme });
+  }
+  return out;
+}
+
+export function machine(): string {
+  const cpu = cpus();
+  return `${cpu[0]?.model ?? 'unknown CPU'} (${cpu.length} logical cores), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}/${process.arch}`;
+}
+
+export function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
