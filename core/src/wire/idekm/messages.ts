@@ -62,3 +62,6 @@ export const idekm = new MessageSet<IdeKmMessage, 'objectId'>(
     }),
   ),
 );
+
+/** KEY_PROG up to the key: what a KP_ACK echoes, readable even when the key part has the wrong length. */
+export const keyProgHeaderCodec = struct({ objectId: tag('KEY_PROG', IdeKmObjectId.KEY_PROG), ...stream({ reserved2: reservedU8 }) });

@@ -147,3 +147,10 @@ export const tdisp = new MessageSet<TdispMessage, 'messageType'>(
 
 /** TDISP header length: every message starts with it. */
 export const TDISP_HEADER_SIZE = 16;
+
+/**
+ * The 16-byte header read without judging it: any version byte and any message type code. A
+ * responder reads this first so it can answer in the order spdm-emu checks (type, size, version).
+ */
+export const tdispHeaderCodec = struct({ version: u8, messageType: u8, reserved: reservedU16, interfaceId: interfaceIdCodec });
+export type TdispHeader = ReturnType<typeof tdispHeaderCodec.read>;
