@@ -1,0 +1,94 @@
+import type { Actor } from './actor.js';
+
+/** One thing that happened, in order. */
+export interface TraceEntry {
+  readonly seq: number;
+  /** Who asked (the enclosing actor), absent at the top of a step. */
+  readonly caller?: Actor;
+  /** Who did it. */
+  readonly actor: Actor;
+  /** The kernel, vendor or TDISP name of what was done: `TDH.MMIO.MAP`, `pci_tsm_bind`, `LOCK_INTERFACE_REQUEST`. */
+  readonly op: string;
+  /** The arguments that matter, as text. */
+  readonly args?: Readonly<Record<string, string>>;
+  /** `ok`, the vendor's error code, or `skipped`. */
+  readonly result: string;
+  /** The lifecycle step it happened in. */
+  readonly step?: string;
+  /** The failure was fatal for the VM. */
+  readonly fatal?: true;
+  /** Why, where the order is the point (from the plan). */
+  readonly note?: string;
+}
+
+export type TraceInput = Omit<TraceEntry, 'seq' | 'caller' | 'step'>;
+
+/**
+ * Collects the trace of a run. Calls nest: while an actor's work runs inside `as()`, entries
+ * recorded by what it calls name it as their caller, which is what a sequence diagram draws.
+ */
+export class Tracer {
+  private readonly log: TraceEntry[] = [];
+  private readonly callers: Actor[] = [];
+  private step: string | undefined;
+
+  get entries(): readonly TraceEntry[] {
+    return this.log;
+  }
+
+  get length(): number {
+    return this.log.length;
+  }
+
+  record(entry: TraceInput): TraceEntry {
+    const caller = this.callers[this.callers.length - 1];
+    const full: TraceEntry = {
+      seq: this.log.length + 1,
+      ...(caller === undefined || caller === entry.actor ? {} : { caller }),
+      ...entry,
+      ...(this.step === undefined ? {} : { step: this.step }),
+    };
+    this.log.push(full);
+    return full;
+  }
+
+  /**
+   * Records a call whose result is known only when `work` returns: the entry takes its place
+   * in the log first, so what the call causes (a firmware call's device exchanges) follows it,
+   * attributed to `entry.actor` as caller.
+   */
+  span<T>(entry: Omit<TraceInput, 'result' | 'fatal'>, work: () => T, outcome: (value: T) => { result: string; fatal?: boolean }): T {
+    const at = this.log.length;
+    this.record({ ...entry, result: 'pending' });
+    const value = this.as(entry.actor, work);
+    const { result, fatal } = outcome(value);
+    this.log[at] = { ...(this.log[at] as TraceEntry), result, ...(fatal ? { fatal: true as const } : {}) };
+    return value;
+  }
+
+  /** Runs `work` as `actor`: what it records, or causes others to record, is attributed to it. */
+  as<T>(actor: Actor, work: () => T): T {
+    this.callers.push(actor);
+    try {
+      return work();
+    } finally {
+      this.callers.pop();
+    }
+  }
+
+  /** Labels everything recorded during `work` with the lifecycle step it belongs to. */
+  inStep<T>(step: string, work: () => T): T {
+    const outer = this.step;
+    this.step = step;
+    try {
+      return work();
+    } finally {
+      this.step = outer;
+    }
+  }
+
+  /** Entries after `seq` (for reporting what a step did). */
+  since(seq: number): readonly TraceEntry[] {
+    return this.log.slice(seq);
+  }
+}
