@@ -2,7 +2,7 @@ import type { Bdf, VmId } from '../model/ids.js';
 import type { FwResult } from './result.js';
 
 /** One TEE MMIO range of a TDI as the VM sees it: a report range placed at a guest address. */
-export interface MmioRange {
+export interface TeeMmioRange {
   /** Index of the range in the TDI's interface report (TDG.MMIO.ACCEPT and SEV's range id name it so). */
   readonly rangeIndex: number;
   readonly rangeId: number;
@@ -12,7 +12,7 @@ export interface MmioRange {
 }
 
 /** A private mapping as the firmware holds it; `guestUsable` once the guest accepted or validated it. */
-export interface PrivateMapping extends MmioRange {
+export interface PrivateMapping extends TeeMmioRange {
   readonly vm: VmId;
   readonly tdi: Bdf;
   readonly guestUsable: boolean;
@@ -46,10 +46,10 @@ export interface GuestAccessOutcome {
  * | hostAccess | no host mapping may remain | RMP fault, no device disturbance | GPT fault |
  */
 export interface MmioPort {
-  mapPrivate(vm: VmId, tdi: Bdf, range: MmioRange): FwResult;
-  unmapPrivate(vm: VmId, tdi: Bdf, range: MmioRange): FwResult;
-  guestAccept(vm: VmId, tdi: Bdf, range: MmioRange): FwResult;
-  guestRelease(vm: VmId, tdi: Bdf, range: MmioRange): FwResult;
+  mapPrivate(vm: VmId, tdi: Bdf, range: TeeMmioRange): FwResult;
+  unmapPrivate(vm: VmId, tdi: Bdf, range: TeeMmioRange): FwResult;
+  guestAccept(vm: VmId, tdi: Bdf, range: TeeMmioRange): FwResult;
+  guestRelease(vm: VmId, tdi: Bdf, range: TeeMmioRange): FwResult;
   /**
    * What a hypervisor access at `hpa` would do now, given whether the host still maps it.
    * Pure: invariants call it after every step.

@@ -22,7 +22,7 @@ const registerBlock: Codec<number[]> = {
 };
 
 /** Fields after object_id shared by KEY_PROG, KP_ACK and the GO/STOP family. */
-const stream = (middle: Fields) => ({ reserved: reservedU16, streamId: u8dec, ...middle, keySubStream: keySubStreamCodec, portIndex: u8dec });
+const stream = <M extends Fields>(middle: M) => ({ reserved: reservedU16, streamId: u8dec, ...middle, keySubStream: keySubStreamCodec, portIndex: u8dec });
 
 /** Message layouts after the object_id byte (pci_idekm.h). */
 const bodies = {
