@@ -20,3 +20,4 @@ export * from './firmware/firmware-calls.js';
 export * from './lifecycle/vocabulary.js';
 export * from './lifecycle/plan.js';
 export * from './plugin/declaration.js';
+export * from './device/index.js';

@@ -1,0 +1,74 @@
+import type { SeededRandomState } from '../util/seeded-random.js';
+import type { DeviceInterfaceReport, TdiStateName } from '../wire/index.js';
+import type { DeviceConfig } from './config.js';
+import { type IdeKeyState, initialIdeState } from './ide-keys.js';
+import { functionKey, isTdi, type Topology, topologyOf } from './topology.js';
+
+/**
+ * The device's whole mutable state, as plain data (numbers, strings, bigints, byte arrays,
+ * records keyed by name): it clones with structuredClone and hashes canonically, whatever order
+ * it was built in. The configuration is not part of it; it never changes.
+ */
+
+/** What LOCK_INTERFACE fixed; exists exactly while the TDI is CONFIG_LOCKED or RUN. */
+export interface BoundInterface {
+  flags: number;
+  defaultStreamId: number;
+  mmioReportingOffset: bigint;
+  bindP2pAddressMask: bigint;
+  /** Built at LOCK time; SET_MMIO_ATTRIBUTE updates it. */
+  report: DeviceInterfaceReport;
+  /** Made at LOCK; a successful START consumes it ([C] zeroises it after the check). */
+  startInterfaceNonce?: Uint8Array;
+  /** P2P stream ids bound in RUN, ascending. */
+  p2pStreams: number[];
+}
+
+export interface TdiRecord {
+  state: TdiStateName;
+  bound?: BoundInterface;
+}
+
+export interface FunctionRecord {
+  /** Current BAR addresses by BAR index (a BAR write moves them). */
+  barAddresses: Record<string, bigint>;
+  /** Present for functions that are TDIs. */
+  tdi?: TdiRecord;
+}
+
+export interface DeviceState {
+  rng: SeededRandomState;
+  /** How many of the next nonce draws fail (an injected entropy source failure). */
+  entropyFailures: number;
+  /** By functionKey. */
+  functions: Record<string, FunctionRecord>;
+  ide: IdeKeyState;
+}
+
+/** Configuration, derived lookups, and the state that requests and events change. */
+export interface DeviceModel {
+  readonly config: DeviceConfig;
+  readonly topology: Topology;
+  state: DeviceState;
+}
+
+export function initialState(config: DeviceConfig): DeviceState {
+  const functions: Record<string, FunctionRecord> = {};
+  for (const fn of config.functions) {
+    const record: FunctionRecord = { barAddresses: Object.fromEntries(fn.bars.map((b) => [String(b.index), b.address])) };
+    if (isTdi(fn)) record.tdi = { state: 'CONFIG_UNLOCKED' };
+    functions[functionKey(fn.requesterId)] = record;
+  }
+  return { rng: { seed: String(config.seed), counter: 0 }, entropyFailures: 0, functions, ide: initialIdeState(config.ide) };
+}
+
+export function createModel(config: DeviceConfig): DeviceModel {
+  return { config, topology: topologyOf(config), state: initialState(config) };
+}
+
+/** The record of the function at `key`; the key comes from the topology, so it exists. */
+export function functionRecord(model: DeviceModel, key: string): FunctionRecord {
+  const record = model.state.functions[key];
+  if (!record) throw new Error(`internal: no state for function ${key}`);
+  return record;
+}

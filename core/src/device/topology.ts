@@ -1,0 +1,55 @@
+import { type InterfaceId, encodeWith, formatRequesterId, interfaceIdCodec, interfaceIdOf, toHex } from '../wire/index.js';
+import type { BarConfig, DeviceConfig, FunctionConfig } from './config.js';
+
+/** A function's key in the device state: its Requester ID as bus:device.function. */
+export const functionKey = (requesterId: number): string => formatRequesterId(requesterId);
+
+/**
+ * The 12 INTERFACE_ID bytes as hex. [E] looks an interface up by comparing all 12 bytes
+ * (function_id and the 8 reserved ones), so any difference is another interface.
+ */
+export const interfaceIdKey = (id: InterfaceId): string => toHex(encodeWith(interfaceIdCodec, id));
+
+/** Lookups derived once from a configuration. */
+export interface Topology {
+  readonly dsm: FunctionConfig;
+  readonly functions: ReadonlyMap<string, FunctionConfig>;
+  /** interfaceIdKey → function key, for the functions that are TDIs. */
+  readonly tdiByInterface: ReadonlyMap<string, string>;
+}
+
+export const isTdi = (fn: FunctionConfig): boolean => fn.tdi ?? true;
+
+export function tdiInterfaceId(config: DeviceConfig, fn: FunctionConfig): InterfaceId {
+  return interfaceIdOf(fn.requesterId, config.segment);
+}
+
+export function topologyOf(config: DeviceConfig): Topology {
+  const [dsm] = config.functions;
+  if (!dsm) throw new RangeError('a device needs function 0, its DSM');
+  return {
+    dsm,
+    functions: new Map(config.functions.map((fn) => [functionKey(fn.requesterId), fn])),
+    tdiByInterface: new Map(config.functions.filter(isTdi).map((fn) => [interfaceIdKey(tdiInterfaceId(config, fn)), functionKey(fn.requesterId)])),
+  };
+}
+
+/** The function at `requesterId`; throws for one the device does not have (a scenario error). */
+export function functionAt(topology: Topology, requesterId: number): FunctionConfig {
+  const fn = topology.functions.get(functionKey(requesterId));
+  if (!fn) throw new RangeError(`the device has no function ${functionKey(requesterId)}`);
+  return fn;
+}
+
+/** The key of the function at `requesterId`; throws for one the device does not have. */
+export const keyAt = (topology: Topology, requesterId: number): string => functionKey(functionAt(topology, requesterId).requesterId);
+
+/** What an FLR of `fn` resets: the function and, for a PF, its VFs ("a PF reset affects all subordinate VF TDIs"). */
+export function resetScope(topology: Topology, fn: FunctionConfig): string[] {
+  const vfs = [...topology.functions.values()].filter((f) => f.pf === fn.requesterId);
+  return [fn, ...vfs].map((f) => functionKey(f.requesterId));
+}
+
+export function barOf(fn: FunctionConfig, index: number): BarConfig | undefined {
+  return fn.bars.find((b) => b.index === index);
+}
