@@ -4,8 +4,9 @@ import type { DecodeOptions } from './codec/reader.js';
 import { DOE_HEADER_SIZE, DoeDataObjectType } from './doe/codes.js';
 import { type DoeDataObject, decodeDoe } from './doe/data-object.js';
 import { type IdeKmMessage, idekm } from './idekm/messages.js';
-import { PciProtocolId, SPDM_VDM_LARGE, SpdmRequestResponseCode } from './spdm/codes.js';
+import { PciProtocolId, SPDM_VDM_LARGE, SPDM_VERSION_14, SpdmRequestResponseCode } from './spdm/codes.js';
 import { type SpdmMessage, spdm } from './spdm/messages.js';
+import { isPciSig } from './spdm/pcisig.js';
 import { type TdispMessage, tdisp } from './tdisp/messages.js';
 import { type DeviceInterfaceReport, decodeDeviceInterfaceReport } from './tdisp/report.js';
 
@@ -32,20 +33,27 @@ function at<M>(base: number, decode: () => Decoded<M>, into: DecodedStack): M {
   }
 }
 
-/**
- * The SPDM message inside a DOE payload, without the DOE's DW padding. A vendor-defined message
- * states its own length; any other message runs to the end of the payload.
- */
-function spdmInDoe(payload: Uint8Array): Uint8Array {
+/** Where an SPDM message that states its own length ends, or undefined (it runs to the end). */
+function spdmEnd(payload: Uint8Array): number | undefined {
   const code = payload[1];
-  if ((code !== SpdmRequestResponseCode.VENDOR_DEFINED_REQUEST && code !== SpdmRequestResponseCode.VENDOR_DEFINED_RESPONSE) || payload.length < 7) return payload;
+  // VERSION: 6 bytes, then VersionNumberEntryCount (byte 5) entries of 2 bytes.
+  if (code === SpdmRequestResponseCode.VERSION) return payload.length < 6 ? undefined : 6 + 2 * (payload[5] ?? 0);
+  if ((code !== SpdmRequestResponseCode.VENDOR_DEFINED_REQUEST && code !== SpdmRequestResponseCode.VENDOR_DEFINED_RESPONSE) || payload.length < 7) return undefined;
   const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   const lenAt = 7 + (payload[6] ?? 0);
-  const large = ((payload[2] ?? 0) & SPDM_VDM_LARGE) !== 0;
+  const large = (payload[0] ?? 0) >= SPDM_VERSION_14 && ((payload[2] ?? 0) & SPDM_VDM_LARGE) !== 0;
   const headerEnd = lenAt + (large ? 6 : 2);
-  if (payload.length < headerEnd) return payload;
-  const length = large ? view.getUint32(lenAt + 2, true) : view.getUint16(lenAt, true);
-  const end = headerEnd + length;
+  if (payload.length < headerEnd) return undefined;
+  return headerEnd + (large ? view.getUint32(lenAt + 2, true) : view.getUint16(lenAt, true));
+}
+
+/**
+ * The SPDM message inside a DOE payload, without the DOE's DW padding. VERSION and a
+ * vendor-defined message state their own length; any other message runs to the end of the payload.
+ */
+export function spdmInDoe(payload: Uint8Array): Uint8Array {
+  const end = spdmEnd(payload);
+  if (end === undefined) return payload;
   // Only up to 3 bytes of zero padding may follow; anything else is the SPDM layer's to reject.
   const pad = payload.subarray(Math.min(end, payload.length));
   return end <= payload.length && pad.length < 4 && pad.every((b) => b === 0) ? payload.subarray(0, end) : payload;
@@ -54,7 +62,8 @@ function spdmInDoe(payload: Uint8Array): Uint8Array {
 function fromSpdm(bytes: Uint8Array, base: number, out: DecodedStack, options?: DecodeOptions): void {
   const m = at(base, () => spdm.decode(bytes, options), out);
   out.spdm = m;
-  if (m.code === 'ERROR') return;
+  // Only a PCI-SIG vendor-defined message carries TDISP or IDE_KM; another vendor's payload is opaque.
+  if ((m.code !== 'VENDOR_DEFINED_REQUEST' && m.code !== 'VENDOR_DEFINED_RESPONSE') || !isPciSig(m)) return;
   const inner = base + bytes.length - m.payload.length;
   if (m.protocolId === PciProtocolId.TDISP) out.tdisp = at(inner, () => tdisp.decode(m.payload, options), out);
   else if (m.protocolId === PciProtocolId.IDE_KM) out.idekm = at(inner, () => idekm.decode(m.payload, options), out);

@@ -127,11 +127,24 @@ export const restBytes: Codec<Uint8Array> = {
   schema: bytesSchema(),
 };
 
+/**
+ * Checks a count just read at `at` before anything is read or allocated for it: the items must
+ * fit in what is left of the buffer (else the count disagrees with the bytes present), and the
+ * count must be one `write` accepts (else the decoded value could not be encoded back).
+ */
+function checkCount(r: ByteReader, n: number, bytesPerItem: number, max: number, field: string, at: number): void {
+  if (n * bytesPerItem > r.remaining) r.fail(field, 'length-mismatch', `${n} item(s) of ${bytesPerItem} byte(s) exceed the ${r.remaining} byte(s) left`, at);
+  if (n > max) r.fail(field, 'invalid-value', `${n} exceeds the layout's maximum of ${max}`, at);
+}
+
 /** Bytes preceded by their count, held in `count` (u8, u16 or u32). */
 export function countedBytes(count: Codec<number>, max: number): Codec<Uint8Array> {
   return {
     read(r, f) {
-      return r.bytesOf(countOf(r, count, f, 'Length'), f);
+      const at = r.offset;
+      const n = countOf(r, count, f, 'Length');
+      checkCount(r, n, 1, max, `${f}Length`, at);
+      return r.bytesOf(n, f);
     },
     write(w, v, field) {
       if (v.length > max) throw new WireEncodeError(field, `${v.length} bytes exceed ${max}`);
@@ -144,14 +157,14 @@ export function countedBytes(count: Codec<number>, max: number): Codec<Uint8Arra
   };
 }
 
-/** An array preceded by its element count. */
-export function countedArray<T>(count: Codec<number>, max: number, item: Codec<T>): Codec<T[]> {
+/** An array preceded by its element count; each item takes at least `itemSize` bytes. */
+export function countedArray<T>(count: Codec<number>, max: number, item: Codec<T>, itemSize = 1): Codec<T[]> {
   return {
     read(r, f) {
       const at = r.offset;
       const n = countOf(r, count, f, 'Count');
       // Reject a count the buffer cannot hold before allocating for it.
-      if (n > r.remaining) r.fail(`${f}Count`, 'length-mismatch', `count ${n} exceeds the ${r.remaining} byte(s) left`, at);
+      checkCount(r, n, itemSize, max, `${f}Count`, at);
       const out: T[] = new Array<T>(n);
       for (let i = 0; i < n; i++) out[i] = inside(r, `${f}[${i}]`, () => item.read(r, ''));
       return out;
@@ -265,6 +278,24 @@ export function reserved<T extends number | bigint | Uint8Array>(inner: Codec<T>
       return v;
     },
     reserved: true,
+  };
+}
+
+/**
+ * An integer whose bits from `firstReserved` up are reserved (a flags word). The value is kept
+ * whole, so re-encoding reproduces the bytes; non-zero reserved bits are flagged (shifted down,
+ * as the spec numbers them) or rejected in strict mode, like a reserved field.
+ */
+export function reservedBits(inner: Codec<number>, firstReserved: number): Codec<number> {
+  return {
+    ...inner,
+    read(r, f) {
+      const at = r.offset;
+      const v = inner.read(r, f);
+      const high = v >>> firstReserved;
+      if (high !== 0) r.reserved(f, at, hexNumber(high));
+      return v;
+    },
   };
 }
 

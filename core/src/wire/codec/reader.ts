@@ -55,10 +55,13 @@ export class ByteReader {
     return this.view.getBigUint64(this.need(8, field), true);
   }
 
-  /** A copy of the next `n` bytes (decoded messages never alias the input buffer). */
+  /**
+   * A copy of the next `n` bytes (decoded messages never alias the input buffer). Not
+   * `bytes.slice()`: on a Node Buffer that returns a view of the same memory.
+   */
   bytesOf(n: number, field: string): Uint8Array {
     const at = this.need(n, field);
-    return this.bytes.slice(at, at + n);
+    return new Uint8Array(this.bytes.subarray(at, at + n));
   }
 
   /** Everything left in the buffer. */

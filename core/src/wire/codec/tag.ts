@@ -42,3 +42,30 @@ export function expectU8(expected: number, what: string): Codec<number> {
     schema: { anyOf: [{ const: expected }, { type: 'string', pattern: `^0[xX]0*${expected.toString(16)}$` }] },
   };
 }
+
+/**
+ * A version byte with the major version in bits 7:4 (SPDMVersion): the layouts here hold for
+ * every minor version of `major`, and a different major version is another layer's format.
+ */
+export function expectMajor(major: number, what: string): Codec<number> {
+  return {
+    read(r, f) {
+      const at = r.offset;
+      const v = r.u8(f);
+      if (v >>> 4 !== major) r.fail(f, 'version', `${what} ${hexNumber(v, 2)} is not ${major}.x`, at);
+      return v;
+    },
+    write(w, v, f) {
+      if (!Number.isInteger(v) || v < 0 || v > 0xff || v >>> 4 !== major) throw new WireEncodeError(f, `${what} ${String(v)} is not ${major}.x`);
+      w.u8(v);
+    },
+    toJson: (v) => hexNumber(v, 2),
+    fromJson: (j) => Number(j),
+    schema: {
+      anyOf: [
+        { type: 'integer', minimum: major << 4, maximum: (major << 4) | 0xf },
+        { type: 'string', pattern: `^0[xX]0*${major.toString(16)}[0-9a-fA-F]$` },
+      ],
+    },
+  };
+}

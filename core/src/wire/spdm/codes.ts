@@ -1,6 +1,8 @@
 /** SPDM constants for the vendor-defined wrapper (DMTF DSP0274; libspdm spdm.h, pcidoe.h). */
 
 export const SpdmRequestResponseCode = {
+  GET_VERSION: 0x84,
+  VERSION: 0x04,
   VENDOR_DEFINED_REQUEST: 0xfe,
   VENDOR_DEFINED_RESPONSE: 0x7e,
   ERROR: 0x7f,
@@ -43,5 +45,9 @@ export type PciProtocolName = keyof typeof PciProtocolId;
 
 /** param1 bit 7: LargeReq/LargeResp, the SPDM 1.4 layout with a 32-bit payload length. */
 export const SPDM_VDM_LARGE = 0x80;
+/** The first SPDM version whose vendor-defined messages have the large layout (param1 is reserved before). */
+export const SPDM_VERSION_14 = 0x14;
+/** GET_VERSION and VERSION always carry SPDMVersion 1.0 (DSP0274 GET_VERSION; libspdm SPDM_MESSAGE_VERSION_10). */
+export const SPDM_VERSION_10 = 0x10;
 /** The SPDM version teeio speaks by default on the wrapper. */
 export const SPDM_VERSION_12 = 0x12;

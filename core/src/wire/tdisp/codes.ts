@@ -73,6 +73,8 @@ export const LockInterfaceFlag = {
   BIND_P2P: 0x0008,
   ALL_REQUEST_REDIRECT: 0x0010,
 } as const;
+/** The first reserved bit of the LOCK flags (bits 15:5). */
+export const LOCK_FLAGS_RESERVED_SHIFT = 5;
 
 /** DEVICE_INTERFACE_REPORT interface_info bits. */
 export const InterfaceInfo = {
@@ -90,6 +92,8 @@ export const MmioRangeAttribute = {
   IS_NON_TEE_MEM: 0x0004,
   IS_MEM_ATTR_UPDATABLE: 0x0008,
 } as const;
+/** The first reserved bit of range_attributes (bits 15:4). */
+export const RANGE_ATTRIBUTES_RESERVED_SHIFT = 4;
 
 /** extended_error_data registry ids. */
 export const ExtendedErrorRegistry = { PCISIG: 0x00, CXL: 0x01 } as const;

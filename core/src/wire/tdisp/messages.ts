@@ -8,6 +8,7 @@ import {
   fixedBytes,
   optional,
   reserved,
+  reservedBits,
   reservedU16,
   reservedU8,
   restBytes,
@@ -24,6 +25,7 @@ import { MessageSet } from '../codec/message-set.js';
 import { expectU8, tag } from '../codec/tag.js';
 import {
   ExtendedErrorRegistry,
+  LOCK_FLAGS_RESERVED_SHIFT,
   START_INTERFACE_NONCE_SIZE,
   TDISP_VERSION_10,
   TdiState,
@@ -96,7 +98,7 @@ const bodies = {
     numReqThis: u8dec,
     numReqAll: u8dec,
   },
-  LOCK_INTERFACE_REQUEST: { flags: u16, defaultStreamId: u8, bodyReserved: reservedU8, mmioReportingOffset: u64, bindP2pAddressMask: u64 },
+  LOCK_INTERFACE_REQUEST: { flags: reservedBits(u16, LOCK_FLAGS_RESERVED_SHIFT), defaultStreamId: u8, bodyReserved: reservedU8, mmioReportingOffset: u64, bindP2pAddressMask: u64 },
   LOCK_INTERFACE_RESPONSE: { startInterfaceNonce: fixedBytes(START_INTERFACE_NONCE_SIZE) },
   GET_DEVICE_INTERFACE_REPORT: { offset: u16, length: u16 },
   DEVICE_INTERFACE_REPORT: { portion: reportPortion },

@@ -1,6 +1,7 @@
-import { countedArray, countedBytes, reservedU16, struct, u16, u32, u32dec, u64 } from '../codec/codec.js';
+import { countedArray, countedBytes, reservedBits, reservedU16, struct, u16, u32, u32dec, u64 } from '../codec/codec.js';
 import type { DecodeOptions } from '../codec/reader.js';
 import { decodeWith, encodeWith } from '../codec/single.js';
+import { RANGE_ATTRIBUTES_RESERVED_SHIFT } from './codes.js';
 
 /**
  * One MMIO range of the interface report (`pci_tdisp_mmio_range_t`, 16 bytes). first_page is a
@@ -9,11 +10,13 @@ import { decodeWith, encodeWith } from '../codec/single.js';
 export const mmioRangeCodec = struct({
   firstPage: u64,
   numberOfPages: u32dec,
-  rangeAttributes: u16,
+  rangeAttributes: reservedBits(u16, RANGE_ATTRIBUTES_RESERVED_SHIFT),
   rangeId: u16,
 });
 export type MmioRange = ReturnType<typeof mmioRangeCodec.read>;
 
+/** `sizeof(pci_tdisp_mmio_range_t)`. */
+const MMIO_RANGE_SIZE = 16;
 /** The report cannot exceed what a u32 count of 16-byte ranges within a u16-addressed report allows. */
 const MAX_RANGES = 0xfff;
 const MAX_DEVICE_INFO = 0xffff;
@@ -25,7 +28,7 @@ export const deviceInterfaceReportCodec = struct({
   msiXMessageControl: u16,
   lnrControl: u16,
   tphControl: u32,
-  mmioRanges: countedArray(u32dec, MAX_RANGES, mmioRangeCodec),
+  mmioRanges: countedArray(u32dec, MAX_RANGES, mmioRangeCodec, MMIO_RANGE_SIZE),
   deviceSpecificInfo: countedBytes(u32, MAX_DEVICE_INFO),
 });
 export type DeviceInterfaceReport = ReturnType<typeof deviceInterfaceReportCodec.read>;
