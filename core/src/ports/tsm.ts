@@ -41,8 +41,12 @@ export interface TsmPort {
   connect(dsm: Bdf): FwResult;
   /** Tears the session and streams down; refused while TDIs are bound unless `force`. */
   disconnect(dsm: Bdf, force: boolean): FwResult;
-  /** Creates the TDI's firmware context for `vm` and locks it (TDISP LOCK): CONFIG_LOCKED. */
-  bind(tdi: Bdf, vm: VmId, guestRid: number): FwResult;
+  /**
+   * Creates the TDI's firmware context for `vm` and locks it (TDISP LOCK): CONFIG_LOCKED.
+   * Yields the interface report as the host receives it (SEV's TIO_TDI_BIND outputs it; CCA's
+   * host caches it): the host maps private MMIO from it, the guest verifies it separately.
+   */
+  bind(tdi: Bdf, vm: VmId, guestRid: number): FwResult<Uint8Array>;
   /** TDISP STOP through the firmware: CONFIG_UNLOCKED. */
   stop(tdi: Bdf): FwResult;
   /** Releases the TDI's firmware context (ownership reclaim, metadata free). */

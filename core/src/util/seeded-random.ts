@@ -45,4 +45,10 @@ export class SeededRandom {
   state(): SeededRandomState {
     return { seed: this.seed, counter: this.counter };
   }
+
+  /** Resumes the stream of another generator of the same seed. */
+  restore(state: SeededRandomState): void {
+    if (state.seed !== this.seed) throw new RangeError(`cannot restore seed '${state.seed}' into a generator of seed '${this.seed}'`);
+    this.counter = state.counter;
+  }
 }

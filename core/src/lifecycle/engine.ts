@@ -1,0 +1,99 @@
+import type { Actor } from '../trace/actor.js';
+import type { World } from '../world/world.js';
+import type { Plans, PlanStep } from './plan.js';
+import { STEP_IMPLS } from './steps/index.js';
+import type { StepResult, StepTarget } from './steps/step.js';
+import { type FlowName, STEPS, type StepName } from './vocabulary.js';
+
+/** One executed step, for reports and expectations. */
+export interface StepRecord {
+  readonly flow?: FlowName;
+  readonly step: StepName;
+  readonly caller?: Actor;
+  readonly actor: Actor;
+  readonly target: StepTarget;
+  /** `ok`, `skipped`, or the error code. */
+  readonly result: string;
+  readonly unwinding: boolean;
+}
+
+export interface FlowOutcome {
+  readonly flow: FlowName;
+  readonly ok: boolean;
+  readonly failedStep?: StepName;
+  readonly code?: string;
+  readonly unwoundWith?: FlowName;
+}
+
+/**
+ * Called after every step, and when a flow has settled (finished or unwound). Invariant
+ * checking hangs here; it may throw to stop the run.
+ */
+export interface StepObserver {
+  afterStep(w: World, record: StepRecord): void;
+  settled(w: World, flow: FlowName | undefined): void;
+}
+
+const describe = (t: StepTarget): Record<string, string> => Object.fromEntries(Object.entries(t).filter(([, v]) => v !== undefined)) as Record<string, string>;
+
+/**
+ * Executes plans. It knows the vocabulary, never an arch: the plugin orders the steps, the
+ * core implements them, the firmware model accepts or rejects each with its own error code.
+ */
+export class Engine {
+  readonly records: StepRecord[] = [];
+
+  constructor(
+    private readonly w: World,
+    private readonly plans: Plans,
+    private readonly unwind: Readonly<Partial<Record<FlowName, FlowName>>>,
+    private readonly observer: StepObserver,
+  ) {}
+
+  /** Runs one step on `target`. `caller` is who initiates it (the plan says; the VMM by default). */
+  step(step: StepName, target: StepTarget, how: { caller?: Actor; why?: string; flow?: FlowName; unwinding?: boolean } = {}): StepResult {
+    const actor = STEPS[step].actor;
+    const caller = how.caller ?? (actor === 'guest' ? undefined : 'vmm');
+    const label = how.flow ? `${how.flow}/${step}` : step;
+    const run = () =>
+      this.w.tracer.inStep(label, () =>
+        this.w.tracer.span({ actor, op: step, args: describe(target), ...(how.why ? { note: how.why } : {}) }, () => STEP_IMPLS[step](this.w, target), resultOf),
+      );
+    const r = caller === undefined ? run() : this.w.tracer.as(caller, run);
+    const record: StepRecord = { ...(how.flow ? { flow: how.flow } : {}), step, ...(caller ? { caller } : {}), actor, target, result: resultOf(r).result, unwinding: how.unwinding ?? false };
+    this.records.push(record);
+    this.observer.afterStep(this.w, record);
+    return r;
+  }
+
+  /**
+   * Runs the plugin's plan for `flow`. A failing step ends the flow; the arch's unwind flow
+   * then runs best-effort (every step, skipping what is already gone) to a consistent state.
+   */
+  flow(flow: FlowName, target: StepTarget): FlowOutcome {
+    const outcome = this.runPlan(flow, this.plans[flow], target, false);
+    if (!outcome.ok) {
+      const unwindWith = this.unwind[flow];
+      if (unwindWith) {
+        this.runPlan(unwindWith, this.plans[unwindWith], target, true);
+        this.observer.settled(this.w, flow);
+        return { ...outcome, unwoundWith: unwindWith };
+      }
+    }
+    this.observer.settled(this.w, flow);
+    return outcome;
+  }
+
+  private runPlan(flow: FlowName, plan: readonly PlanStep[], target: StepTarget, unwinding: boolean): FlowOutcome {
+    for (const p of plan) {
+      const r = this.step(p.step, target, { ...(p.actor ? { caller: p.actor } : {}), ...(p.why ? { why: p.why } : {}), flow, unwinding });
+      if (!r.ok && !unwinding) return { flow, ok: false, failedStep: p.step, code: r.code };
+    }
+    return { flow, ok: true };
+  }
+}
+
+function resultOf(r: StepResult): { result: string; fatal?: boolean } {
+  if (r.ok) return { result: r.value === 'skipped' ? 'skipped' : 'ok' };
+  return { result: r.code, ...(r.fatal ? { fatal: true } : {}) };
+}

@@ -1,0 +1,50 @@
+import { vdeviceForceDestroy } from '../../host/iommufd.js';
+import { kvmPut } from '../../host/kvm.js';
+import { pciFlr, pdev } from '../../host/pci.js';
+import { vfioMmap, vfioOpen, vfioRecover, vfioRevoke } from '../../host/vfio.js';
+import { Errno, errno } from '../../host/errno.js';
+import { OK } from '../../ports/result.js';
+import type { StepImpl } from './step.js';
+import { tdiTarget, when } from './step.js';
+
+export const vfioSteps = {
+  /** Open the cdev; VFIO holds the KVM for the device's lifetime (kvm_get_kvm_safe at bind time on SEV). */
+  'vfio.open': (w, t) => {
+    const x = tdiTarget(w, t, 'vfio.open');
+    const r = vfioOpen(w, x.tdi);
+    if (r.ok) w.host.kvm[x.vm]?.holders.push(`vfio:${x.tdi}`);
+    return r;
+  },
+  'vfio.mmap-bars': (w, t) => vfioMmap(w, tdiTarget(w, t, 'vfio.mmap-bars').tdi),
+  'vfio.revoke-mmio': (w, t) => {
+    const x = tdiTarget(w, t, 'vfio.revoke-mmio');
+    return when(w.host.vfio[x.tdi]?.open === true, () => vfioRevoke(w, x.tdi));
+  },
+  'vfio.recover-mmio': (w, t) => {
+    const x = tdiTarget(w, t, 'vfio.recover-mmio');
+    return when(w.host.vfio[x.tdi]?.open === true && pdev(w, x.tdi).bound === undefined, () => vfioRecover(w, x.tdi));
+  },
+  /**
+   * close() of the device fd: the VMM's mappings go, a vDEVICE still there is destroyed
+   * forcibly, and VFIO's KVM reference is dropped (which may destroy the VM).
+   */
+  'vfio.close': (w, t) => {
+    const x = tdiTarget(w, t, 'vfio.close');
+    const d = w.host.vfio[x.tdi];
+    return when(d?.open === true, () => {
+      if (d) Object.assign(d, { open: false, hostMmap: false });
+      vdeviceForceDestroy(w, x.tdi);
+      return w.host.kvm[x.vm] ? kvmPut(w, x.vm, `vfio:${x.tdi}`) : OK;
+    });
+  },
+  /**
+   * A reset requested through VFIO. With the PCI-blocks policy a bound TDI refuses it; with
+   * the VFIO-unbinds policy the flow has unbound the TDI and revoked the MMIO before this step.
+   */
+  'pci.flr': (w, t) => {
+    const x = tdiTarget(w, t, 'pci.flr');
+    if (w.flrPolicy === 'pci-blocks' && pdev(w, x.tdi).bound) return errno(Errno.EBUSY, `FLR of ${x.tdi} refused: the TDI is bound`);
+    const r = pciFlr(w, x.tdi);
+    return r.ok ? OK : r;
+  },
+} satisfies Record<string, StepImpl>;

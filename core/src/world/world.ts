@@ -1,0 +1,123 @@
+import type { DependencyContainer } from 'tsyringe';
+import { TdispDevice } from '../device/device.js';
+import type { DeviceSnapshot } from '../device/snapshot.js';
+import { FaultInjector, type FaultState } from '../faults/fault-plan.js';
+import { FirmwareCalls } from '../firmware/firmware-calls.js';
+import { type GuestState, type RelayState, initialGuests } from '../guest/state.js';
+import { type HostState, initialHostState } from '../host/state.js';
+import type { FlrPolicy } from '../lifecycle/plan.js';
+import { type Bdf, type VmId } from '../model/ids.js';
+import type { AttestationPort } from '../ports/attestation.js';
+import type { IommuPort } from '../ports/iommu.js';
+import type { MmioPort } from '../ports/mmio.js';
+import { ATTESTATION_PORT, IOMMU_PORT, MMIO_PORT, TSM_PORT } from '../ports/tokens.js';
+import type { TsmPort } from '../ports/tsm.js';
+import type { PluginModule } from '../plugin/declaration.js';
+import { Tracer } from '../trace/tracer.js';
+import { canonicalHash } from '../util/canonical.js';
+import { SeededRandom, type SeededRandomState } from '../util/seeded-random.js';
+import { DeviceLink } from './device-link.js';
+import type { Assignment, WorldSpec } from './platform.js';
+import { DEVICE_LINK, FIRMWARE_CALLS, FIRMWARE_STATE, type FirmwareState, RANDOM, TRACER } from './services.js';
+
+export interface Ports {
+  readonly tsm: TsmPort;
+  readonly mmio: MmioPort;
+  readonly iommu: IommuPort;
+  readonly attestation: AttestationPort;
+}
+
+/** Everything that changes during a run, as plain data. */
+export interface WorldSnapshot {
+  readonly devices: DeviceSnapshot[];
+  readonly link: ReturnType<DeviceLink['snapshot']>;
+  readonly host: HostState;
+  readonly guests: Record<VmId, GuestState>;
+  readonly relay: RelayState;
+  readonly firmware: unknown;
+  readonly random: SeededRandomState;
+  readonly faults: FaultState;
+}
+
+/**
+ * One run's world: the devices, the host kernel's objects, the guests, and the plugin's
+ * firmware behind its four ports, all built fresh from a spec and a seed. Nothing in it is
+ * arch-specific; the plugin's classes are resolved from a child container of `parent` holding
+ * this world's core services.
+ */
+export class World {
+  readonly tracer = new Tracer();
+  readonly faults: FaultInjector;
+  readonly random: SeededRandom;
+  readonly link: DeviceLink;
+  readonly devices: TdispDevice[];
+  readonly ports: Ports;
+  readonly firmware: FirmwareState;
+  readonly flrPolicy: FlrPolicy;
+  readonly vmDestroyRequiresUnbind: boolean;
+  host: HostState;
+  guests: Record<VmId, GuestState>;
+  relay: RelayState = { replay: false, last: {} };
+
+  constructor(
+    readonly spec: WorldSpec,
+    readonly plugin: PluginModule,
+    parent: DependencyContainer,
+  ) {
+    this.faults = FaultInjector.of(spec.faults);
+    this.random = new SeededRandom(spec.seed);
+    this.devices = spec.devices.map((d) => new TdispDevice({ ...d.config, seed: `${spec.seed}/${d.id}` }));
+    this.link = new DeviceLink(this.devices, this.tracer, this.faults);
+    this.host = initialHostState(this.link.functions.map((bdf) => ({ bdf, dsm: this.link.dsmOf(bdf), isTdi: this.link.isTdi(bdf) })));
+    this.guests = initialGuests(spec.assignments, spec.vms);
+    const { semantics, firmware } = plugin.declaration;
+    this.flrPolicy = spec.flrPolicy ?? semantics.flrPolicy;
+    this.vmDestroyRequiresUnbind = semantics.vmDestroyRequiresUnbind;
+
+    const c = parent.createChildContainer();
+    c.registerInstance(TRACER, this.tracer);
+    c.registerInstance(RANDOM, this.random);
+    c.registerInstance(DEVICE_LINK, this.link);
+    c.registerInstance(FIRMWARE_CALLS, new FirmwareCalls(this.tracer, this.faults, firmware.injectedFailure));
+    plugin.register(c);
+    this.ports = { tsm: c.resolve(TSM_PORT), mmio: c.resolve(MMIO_PORT), iommu: c.resolve(IOMMU_PORT), attestation: c.resolve(ATTESTATION_PORT) };
+    this.firmware = c.resolve(FIRMWARE_STATE);
+  }
+
+  /** The vPCI assignment of `tdi`. */
+  assignment(tdi: Bdf): Assignment {
+    const a = this.spec.assignments.find((x) => x.tdi === tdi);
+    if (!a) throw new RangeError(`${tdi} is not assigned to a VM`);
+    return a;
+  }
+
+  snapshot(): WorldSnapshot {
+    return structuredClone({
+      devices: this.devices.map((d) => d.snapshot()),
+      link: this.link.snapshot(),
+      host: this.host,
+      guests: this.guests,
+      relay: this.relay,
+      firmware: this.firmware.snapshot(),
+      random: this.random.state(),
+      faults: this.faults.snapshot(),
+    });
+  }
+
+  restore(s: WorldSnapshot): void {
+    const c = structuredClone(s);
+    c.devices.forEach((d, i) => this.devices[i]?.restore(d));
+    this.link.restore(c.link);
+    this.host = c.host;
+    this.guests = c.guests;
+    this.relay = c.relay;
+    this.firmware.restore(c.firmware);
+    this.random.restore(c.random);
+    this.faults.restore(c.faults);
+  }
+
+  /** Canonical hash of the whole state: equal states hash equal, however they were reached. */
+  hash(): string {
+    return canonicalHash(this.snapshot());
+  }
+}
