@@ -40,13 +40,17 @@ function checkHex(text: string, path: string): void {
 
 const isPowerOfTwo = (v: bigint): boolean => v > 0n && (v & (v - 1n)) === 0n;
 
-function checkBar(bar: BarConfig, path: string): void {
+/** Whether `bar` (of a valid size) can decode at `address`: aligned to its size, within its 32 or 64 bits. */
+export function barCanDecodeAt(bar: BarConfig, address: bigint): boolean {
   const limit = bar.is64Bit ? 1n << 64n : 1n << 32n;
+  return address >= 0n && address % bar.size === 0n && address + bar.size <= limit;
+}
+
+function checkBar(bar: BarConfig, path: string): void {
   checkUint(bar.index, bar.is64Bit ? BAR_SLOTS - 2 : BAR_SLOTS - 1, `${path}.index`);
   check(isPowerOfTwo(bar.size), `${path}.size`, 'a BAR size is a power of two');
   check((bar.size + PAGE - 1n) / PAGE <= MAX_PAGES, `${path}.size`, 'more pages than number_of_pages can count');
-  check(bar.address >= 0n && bar.address % bar.size === 0n, `${path}.address`, 'a BAR is aligned to its size');
-  check(bar.address + bar.size <= limit, `${path}.address`, `does not fit a ${bar.is64Bit ? 64 : 32}-bit BAR`);
+  check(barCanDecodeAt(bar, bar.address), `${path}.address`, `not aligned to the size, or past what a ${bar.is64Bit ? 64 : 32}-bit BAR decodes`);
 }
 
 /** BAR slots: a 64-bit BAR also uses the next register, so no other BAR may take it. */

@@ -1,4 +1,4 @@
-import type { InterfaceId, TdiStateName } from '../wire/index.js';
+import type { DeviceInterfaceReport, InterfaceId, TdiStateName } from '../wire/index.js';
 import type { DeviceConfig } from './config.js';
 import { validateDeviceConfig } from './config-validate.js';
 import { DoeMailbox } from './doe-mailbox.js';
@@ -79,6 +79,15 @@ export class TdispDevice implements TdispResponder {
     const tdi = functionRecord(this.model, keyAt(this.model.topology, requesterId)).tdi;
     if (!tdi) throw new RangeError(`${functionKey(requesterId)} is not a TDI`);
     return tdi.state;
+  }
+
+  /**
+   * What the TDI at `requesterId` fixed at LOCK: its report and mmio_reporting_offset, while it
+   * is CONFIG_LOCKED or RUN. Ground truth for invariants; no party reads it over the wire.
+   */
+  lockedInterface(requesterId: number): { readonly report: DeviceInterfaceReport; readonly mmioReportingOffset: bigint } | undefined {
+    const bound = functionRecord(this.model, keyAt(this.model.topology, requesterId)).tdi?.bound;
+    return bound && { report: bound.report, mmioReportingOffset: bound.mmioReportingOffset };
   }
 
   snapshot(): DeviceSnapshot {

@@ -1,4 +1,5 @@
 import type { FunctionConfig } from './config.js';
+import { barCanDecodeAt } from './config-validate.js';
 import { isSecure, makeInsecure, streamKey, TDI_IDE_PORT } from './ide-keys.js';
 import { functionRecord, type DeviceModel } from './state.js';
 import { enterError } from './tdi-state-machine.js';
@@ -48,8 +49,7 @@ function writeBar(model: DeviceModel, fn: FunctionConfig, index: number, address
   const bar = barOf(fn, index);
   if (!bar) throw new RangeError(`${functionKey(fn.requesterId)} has no BAR${index}`);
   if (address === undefined) return;
-  const limit = bar.is64Bit ? 1n << 64n : 1n << 32n;
-  if (address < 0n || address % bar.size !== 0n || address + bar.size > limit) throw new RangeError(`BAR${index} cannot decode at 0x${address.toString(16)}`);
+  if (!barCanDecodeAt(bar, address)) throw new RangeError(`BAR${index} cannot decode at 0x${address.toString(16)}`);
   functionRecord(model, functionKey(fn.requesterId)).barAddresses[String(index)] = address;
 }
 

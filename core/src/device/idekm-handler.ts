@@ -63,7 +63,7 @@ function goStop(change: (slot: IdeSubStreamKeys, request: StreamRequest) => void
     const t = target(model, request);
     if (typeof t === 'string') return undefined;
     change(t, request);
-    // A stopped key set can leave a bound TDI's stream insecure.
+    // Stopping a key set, or going to one never programmed, can leave a bound TDI's stream insecure.
     errorTdisOnInsecureStreams(model);
     return { objectId: 'K_SET_GOSTOP_ACK', streamId: request.streamId, keySubStream: request.keySubStream, portIndex: request.portIndex };
   };

@@ -1,6 +1,6 @@
+import type { TdispErrorName, TdispMessage, TdispMessageOf, TdispRequestType, TdiStateName } from '../wire/index.js';
 import type { FunctionConfig } from './config.js';
 import type { DeviceModel, FunctionRecord, TdiRecord } from './state.js';
-import type { TdispErrorName, TdispMessage, TdispMessageOf, TdispRequestType, TdiStateName } from '../wire/index.js';
 
 /** A request the device refuses: what its TDISP_ERROR carries. */
 export interface TdispFailure {

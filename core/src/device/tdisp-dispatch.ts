@@ -43,10 +43,10 @@ function decodeAtVersion10(header: TdispHeader, request: Uint8Array): TdispMessa
 
 function tdiContext(model: DeviceModel, header: TdispHeader): TdiContext | undefined {
   const key = model.topology.tdiByInterface.get(interfaceIdKey(header.interfaceId));
-  const fn = key === undefined ? undefined : model.topology.functions.get(key);
-  if (key === undefined || !fn) return undefined;
+  if (key === undefined) return undefined;
+  const fn = model.topology.functions.get(key);
   const record = functionRecord(model, key);
-  return record.tdi && { model, key, fn, record, tdi: record.tdi };
+  return fn && record.tdi && { model, key, fn, record, tdi: record.tdi };
 }
 
 /** [E]'s order: message type, size, version, then the interface, then the state and the request's own rules. */

@@ -107,13 +107,14 @@ const rekey: Command = {
   },
 };
 
-/** Arbitrary bytes as raw TDISP (at least a header) and as a TDISP payload inside SPDM. */
+/** Arbitrary bytes as raw TDISP (at least a header), as a TDISP payload inside SPDM, as SPDM and as a DOE object. */
 const garbage = (bytes: Uint8Array): Command => ({
   name: `garbage(${bytes.length})`,
   run({ device }) {
     if (bytes.length >= 16) device.handleTdisp(bytes);
     device.handleSpdm(spdm.encode(pciSigVendorMessage('VENDOR_DEFINED_REQUEST', 'TDISP', bytes)));
     device.handleSpdm(bytes);
+    device.doe.exchange(bytes);
   },
 });
 
