@@ -1,0 +1,38 @@
+/**
+ * Why the host refused a plugin. Stable codes: tests, `--format json` and scripts match on
+ * them, so rename none; the human-readable detail lives in the message.
+ */
+export const REFUSAL_REASONS = [
+  'module-not-found',
+  'import-failed',
+  'no-declaration',
+  'no-register',
+  'invalid-declaration',
+  'core-api-mismatch',
+  'missing-port',
+  'register-threw',
+  'duplicate-arch',
+  'unmet-dependency',
+] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
+/**
+ * A plugin the host will not run, and why: one line naming the specifier as the user gave it
+ * and the problem. An Error, so the per-run registration can throw it too.
+ */
+export class PluginRefusal extends Error {
+  override readonly name = 'PluginRefusal';
+  constructor(
+    readonly specifier: string,
+    readonly reason: RefusalReason,
+    readonly problem: string,
+  ) {
+    super(`plugin ${specifier}: ${problem}`);
+  }
+}
+
+/** The first line of what a plugin threw: messages stay one line, whatever the plugin wrote. */
+export function firstLine(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.split('\n', 1)[0] ?? '';
+}
