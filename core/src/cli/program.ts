@@ -2,13 +2,15 @@ import { Command, CommanderError } from 'commander';
 import { WireDecodeError, WireEncodeError } from '../wire/index.js';
 import { tdispCommand } from './commands/tdisp.js';
 import { pluginsCommand } from './commands/plugins.js';
+import { runCommand } from './commands/run.js';
+import { schemaCommand } from './commands/schema.js';
 import { CliError, ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
 /** What a command group adds to the program. Each returns the exit code through `done`. */
 export type CommandGroup = (io: CliIo, done: (code: ExitCode) => void) => Command;
 
-const GROUPS: readonly CommandGroup[] = [tdispCommand, pluginsCommand];
+const GROUPS: readonly CommandGroup[] = [runCommand, pluginsCommand, schemaCommand, tdispCommand];
 
 function toExit(e: unknown, io: CliIo): ExitCode {
   if (e instanceof CommanderError) {

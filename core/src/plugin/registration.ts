@@ -1,5 +1,6 @@
 import { type DependencyContainer, container as rootContainer } from 'tsyringe';
 import { PORTS } from '../ports/tokens.js';
+import { FIRMWARE_STATE } from '../world/services.js';
 import type { PluginModule } from './declaration.js';
 import type { LoadedPlugin } from './loaded-plugin.js';
 import { PluginRefusal, firstLine } from './refusal.js';
@@ -29,6 +30,8 @@ export function probeRegistration(specifier: string, module: PluginModule): void
   if (unregistered.length > 0) {
     throw new PluginRefusal(specifier, 'missing-port', `register() did not register the declared port(s) ${unregistered.join(', ')}`);
   }
+  // Not a port, but the core cannot snapshot or hash a world without it.
+  if (!probe.isRegistered(FIRMWARE_STATE)) throw new PluginRefusal(specifier, 'missing-port', 'register() did not register FIRMWARE_STATE (the firmware state the core snapshots)');
 }
 
 /**

@@ -130,6 +130,12 @@ export class DeviceLink {
     return s.device.tdiState(s.requesterId);
   }
 
+  /** The report and reporting offset `tdi` locked with, while it is CONFIG_LOCKED or RUN. */
+  lockedInterface(tdi: Bdf): ReturnType<TdispDevice['lockedInterface']> {
+    const s = this.site(tdi);
+    return s.device.lockedInterface(s.requesterId);
+  }
+
   /** A device event (FLR, BME/MSE clear, BAR write, …) on the function `bdf`; the TDIs it sent to ERROR. */
   event(bdf: Bdf, event: (requesterId: number) => DeviceEvent): string[] {
     const s = this.site(bdf);

@@ -12,7 +12,8 @@ import type { IommuPort } from '../ports/iommu.js';
 import type { MmioPort } from '../ports/mmio.js';
 import { ATTESTATION_PORT, IOMMU_PORT, MMIO_PORT, TSM_PORT } from '../ports/tokens.js';
 import type { TsmPort } from '../ports/tsm.js';
-import type { PluginModule } from '../plugin/declaration.js';
+import type { LoadedPlugin } from '../plugin/loaded-plugin.js';
+import { createRunContainer } from '../plugin/registration.js';
 import { Tracer } from '../trace/tracer.js';
 import { canonicalHash } from '../util/canonical.js';
 import { SeededRandom, type SeededRandomState } from '../util/seeded-random.js';
@@ -61,7 +62,7 @@ export class World {
 
   constructor(
     readonly spec: WorldSpec,
-    readonly plugin: PluginModule,
+    readonly plugin: LoadedPlugin,
     parent: DependencyContainer,
   ) {
     this.faults = FaultInjector.of(spec.faults);
@@ -74,14 +75,19 @@ export class World {
     this.flrPolicy = spec.flrPolicy ?? semantics.flrPolicy;
     this.vmDestroyRequiresUnbind = semantics.vmDestroyRequiresUnbind;
 
-    const c = parent.createChildContainer();
-    c.registerInstance(TRACER, this.tracer);
-    c.registerInstance(RANDOM, this.random);
-    c.registerInstance(DEVICE_LINK, this.link);
-    c.registerInstance(FIRMWARE_CALLS, new FirmwareCalls(this.tracer, this.faults, firmware.injectedFailure));
-    plugin.register(c);
-    this.ports = { tsm: c.resolve(TSM_PORT), mmio: c.resolve(MMIO_PORT), iommu: c.resolve(IOMMU_PORT), attestation: c.resolve(ATTESTATION_PORT) };
-    this.firmware = c.resolve(FIRMWARE_STATE);
+    const services = parent.createChildContainer();
+    services.registerInstance(TRACER, this.tracer);
+    services.registerInstance(RANDOM, this.random);
+    services.registerInstance(DEVICE_LINK, this.link);
+    services.registerInstance(FIRMWARE_CALLS, new FirmwareCalls(this.tracer, this.faults, firmware.injectedFailure));
+    const c = createRunContainer(plugin, services);
+    this.ports = {
+      tsm: c.resolve<TsmPort>(TSM_PORT),
+      mmio: c.resolve<MmioPort>(MMIO_PORT),
+      iommu: c.resolve<IommuPort>(IOMMU_PORT),
+      attestation: c.resolve<AttestationPort>(ATTESTATION_PORT),
+    };
+    this.firmware = c.resolve<FirmwareState>(FIRMWARE_STATE);
   }
 
   /** The vPCI assignment of `tdi`. */

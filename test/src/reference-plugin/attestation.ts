@@ -3,7 +3,8 @@ import { inject, injectable } from 'tsyringe';
 import { DevsecFirmware } from './firmware.js';
 
 /**
- * Evidence from what devsec recorded: the DSM's synthetic certificates and measurements, the
+ * Evidence from what devsec recorded: the DSM's synthetic certificates, measurements bound to
+ * this LOCK (as SPDM GET_MEASUREMENTS signs the requester's nonce into its transcript), the
  * report it read at LOCK, SHA-384 digests, and the LOCK nonce's digest as freshness.
  */
 @injectable()
@@ -28,20 +29,20 @@ export class DevsecAttestation implements AttestationPort {
       const dsm = this.fw.state.evidence[this.link.dsmOf(tdi)];
       if (!t || t.vm !== vm || !dsm || !this.fw.state.registered.includes(tdi)) return fail('DEVSEC_NOT_REGISTERED', `${tdi} has no evidence for ${vm}`);
       const certificates = fromHex(dsm.certificates);
-      const measurements = fromHex(dsm.measurements);
+      const measurements = fromHex(dsm.measurements + t.freshness);
       const interfaceReport = fromHex(t.report);
       return ok({
         certificates,
         measurements,
         interfaceReport,
         digests: { certificates: sha384(certificates), measurements: sha384(measurements), interfaceReport: sha384(interfaceReport) },
-        freshness: `lock-${t.locks}`,
+        freshness: t.freshness,
       });
     });
   }
 
   freshness(vm: VmId, tdi: Bdf): FwResult<string> {
     const t = this.fw.tdi(tdi);
-    return t && t.vm === vm ? ok(`lock-${t.locks}`) : fail('DEVSEC_NOT_BOUND', `${tdi} is not bound to ${vm}`);
+    return t && t.vm === vm ? ok(t.freshness) : fail('DEVSEC_NOT_BOUND', `${tdi} is not bound to ${vm}`);
   }
 }

@@ -9,7 +9,11 @@ export interface DevsecState {
   vms: VmId[];
   sessions: Bdf[];
   streams: { dsm: Bdf; streamId: number }[];
-  tdis: Record<Bdf, { vm: VmId; guestRid: number; report: string; nonce?: string; locks: number }>;
+  /**
+   * `nonce` is the LOCK's start nonce until START consumes it or STOP scrubs it; `freshness`
+   * is its digest, kept for the TDI's whole binding: it is what ties evidence to one LOCK.
+   */
+  tdis: Record<Bdf, { vm: VmId; guestRid: number; report: string; nonce?: string; freshness: string }>;
   mappings: { vm: VmId; tdi: Bdf; rangeIndex: number; rangeId: number; gpa: string; hpa: string; pages: number; guestUsable: boolean }[];
   dma: { vm: VmId; tdi: Bdf; enabled: boolean }[];
   /** Synthetic certificate chain and measurements per DSM, made at connect. */

@@ -21,6 +21,7 @@ import {
   interfaceIdOf,
   ok,
   parseBdf,
+  sha384,
   toHex,
 } from '@teeio/core';
 import { inject, injectable } from 'tsyringe';
@@ -108,8 +109,8 @@ export class DevsecTsm implements TsmPort {
       if (lock.value.messageType !== 'LOCK_INTERFACE_RESPONSE') return fail('DEVSEC_LOCK_FAILED', lock.value.messageType);
       const report = this.readReport(tdi);
       if (!report.ok) return report;
-      const locks = (this.s.tdis[tdi]?.locks ?? 0) + 1;
-      this.s.tdis[tdi] = { vm, guestRid, report: toHex(report.value), nonce: toHex(lock.value.startInterfaceNonce), locks };
+      const nonce = lock.value.startInterfaceNonce;
+      this.s.tdis[tdi] = { vm, guestRid, report: toHex(report.value), nonce: toHex(nonce), freshness: sha384(nonce).slice(0, 32) };
       return ok(report.value);
     });
   }

@@ -3,7 +3,7 @@ import { fromHex, hexNumber, toHex } from './hex.js';
 import type { ByteReader } from './reader.js';
 import type { ByteWriter } from './writer.js';
 
-/** A JSON Schema fragment (draft 2020-12 subset, as ajv compiles it). */
+/** A JSON Schema fragment (draft-07, as ajv compiles it). */
 export type JsonSchema = Record<string, unknown>;
 
 /**

@@ -1,0 +1,128 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_SPDM_EMU_TIMEOUT_MS, SpdmEmuError, type PeerAddress, connectSpdmEmu, formatPeerAddress, parsePeerAddress } from '../../transport/index.js';
+import {
+  type CheckOutcome,
+  DEVICE_PRESETS,
+  type DevicePresetName,
+  TDISP_CHECKS,
+  type ValidationTarget,
+  builtInTarget,
+  outcomeLines,
+  peerTarget,
+  runChecks,
+  summaryLine,
+  tally,
+  tdispOnlyDevice,
+} from '../../validator/index.js';
+import { type FunctionId, formatRequesterId, interfaceIdOf } from '../../wire/index.js';
+import { CliError, ExitCode } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+import type { CommandGroup } from '../program.js';
+
+/** The sample's TDI, which spdm_requester_emu addresses: the default on a peer. */
+const PEER_DEFAULT_FUNCTION_ID: FunctionId = { requesterId: 0xbeef, segment: 0, segmentValid: false };
+
+/** A function_id in hex (0xbeef; bits 23:16 segment, bit 24 segment valid) or bus:device.function. */
+function parseInterface(text: string): FunctionId {
+  const bdf = /^([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})\.([0-7])$/.exec(text);
+  if (bdf) {
+    const [bus, dev, fn] = [parseInt(bdf[1] as string, 16), parseInt(bdf[2] as string, 16), Number(bdf[3])];
+    if (dev <= 0x1f) return { requesterId: (bus << 8) | (dev << 3) | fn, segment: 0, segmentValid: false };
+  }
+  if (/^0[xX][0-9a-fA-F]{1,7}$/.test(text) && Number(text) < 1 << 25) {
+    const v = Number(text);
+    return { requesterId: v & 0xffff, segment: (v >>> 16) & 0xff, segmentValid: (v >>> 24) === 1 };
+  }
+  throw new InvalidArgumentError('expected a function_id in hex (0xbeef) or bus:device.function (be:1d.7)');
+}
+
+function parseTimeout(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new InvalidArgumentError('expected milliseconds, a positive integer');
+  return Number(text);
+}
+
+interface ValidateOptions {
+  peer?: string;
+  format: 'text' | 'json';
+  interface?: FunctionId;
+  preset: DevicePresetName;
+  timeout: number;
+}
+
+/** The responder to check, and how the report names it. */
+interface Subject {
+  readonly target: ValidationTarget;
+  readonly description: string;
+}
+
+function builtIn(opts: ValidateOptions): Subject {
+  const device = tdispOnlyDevice(opts.preset);
+  try {
+    const target = builtInTarget(device, opts.interface?.requesterId);
+    const tdi = formatRequesterId(target.interfaceId.functionId.requesterId);
+    return { target, description: `the built-in device (preset ${opts.preset}), TDI ${tdi}` };
+  } catch (e) {
+    if (e instanceof RangeError) throw new CliError(`--interface: ${e.message}`);
+    throw e;
+  }
+}
+
+/** A CliError naming --peer for whatever went wrong reaching it (exit 2: an unreachable peer is bad input). */
+function peerError(e: unknown, text: string): unknown {
+  if (!(e instanceof SpdmEmuError)) return e;
+  return new CliError(e.kind === 'bad-address' ? `--peer ${JSON.stringify(text)}: ${e.detail}` : `--peer: ${e.message}`);
+}
+
+async function peer(text: string, opts: ValidateOptions): Promise<Subject> {
+  let address: PeerAddress;
+  try {
+    address = parsePeerAddress(text);
+  } catch (e) {
+    throw peerError(e, text);
+  }
+  const responder = await connectSpdmEmu(address.host, address.port, { timeoutMs: opts.timeout }).catch((e: unknown) => {
+    throw peerError(e, text);
+  });
+  const functionId = opts.interface ?? PEER_DEFAULT_FUNCTION_ID;
+  const id = interfaceIdOf(functionId.requesterId, functionId.segmentValid ? functionId.segment : undefined);
+  return { target: peerTarget(responder, id), description: `spdm-emu peer ${formatPeerAddress(address)}, function_id ${formatRequesterId(functionId.requesterId)}` };
+}
+
+function render(io: CliIo, format: ValidateOptions['format'], description: string, outcomes: readonly CheckOutcome[]): void {
+  const counts = tally(outcomes);
+  if (format === 'json') {
+    io.out(`${JSON.stringify({ target: description, checks: outcomes, summary: counts }, null, 2)}\n`);
+    return;
+  }
+  const lines = [`teeio tdisp validate: ${description}`, ...outcomes.flatMap(outcomeLines), summaryLine(counts)];
+  io.out(`${lines.join('\n')}\n`);
+}
+
+export const validateCommand = (io: CliIo, done: Parameters<CommandGroup>[1]) =>
+  new Command('validate')
+    .description(
+      'check a TDISP responder against the TDISP rules, one check per rule: the built-in simulated device, or a peer speaking ' +
+        "spdm-emu's socket protocol. Exit 0 when every check passes, 1 when one fails, 2 for bad input or an unreachable peer",
+    )
+    .option('--peer <host:port>', 'validate the responder at HOST:PORT (spdm_responder_emu --trans PCI_DOE --decap_tdisp, or teeio tdisp serve)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(
+      new Option('--interface <id>', 'the TDI to check, as a function_id (0xbeef) or bus:device.function; default: 0xbeef on a peer, the first TDI of the built-in device').argParser(
+        parseInterface,
+      ),
+    )
+    .addOption(new Option('--preset <name>', 'the built-in device configuration').choices(Object.keys(DEVICE_PRESETS)).default('default').conflicts('peer'))
+    .addOption(new Option('--timeout <ms>', 'deadline for connecting to a peer and for each of its replies').argParser(parseTimeout).default(DEFAULT_SPDM_EMU_TIMEOUT_MS))
+    .action(async (opts: ValidateOptions) => {
+      const { target, description } = opts.peer === undefined ? builtIn(opts) : await peer(opts.peer, opts);
+      let outcomes: CheckOutcome[];
+      try {
+        outcomes = await runChecks(target, TDISP_CHECKS);
+      } catch (e) {
+        throw peerError(e, opts.peer ?? '');
+      } finally {
+        await target.responder.close();
+      }
+      render(io, opts.format, description, outcomes);
+      done(tally(outcomes).failed === 0 ? ExitCode.OK : ExitCode.FAILED);
+    });

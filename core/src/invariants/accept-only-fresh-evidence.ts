@@ -1,0 +1,26 @@
+import type { Breach, Invariant } from './invariant.js';
+
+/**
+ * 4. The guest accepts a TDI only after verifying its evidence; a host unlock/relock between
+ * evidence and accept is detected. An acceptance records (as ghost state) the lock epoch its
+ * evidence came from and the TDI's epoch at that moment: they differ when the host relocked in
+ * between and the guest did not notice.
+ */
+export const acceptOnlyFreshEvidence: Invariant = {
+  number: 4,
+  id: 'accept-only-verified-fresh-evidence',
+  description: 'The guest accepts a TDI only after verifying its evidence; a host unlock/relock between evidence and accept is detected.',
+  when: 'every-step',
+  check(w) {
+    const out: Breach[] = [];
+    for (const [vm, g] of Object.entries(w.guests))
+      for (const [tdi, d] of Object.entries(g.devices)) {
+        const accepted = d.acceptance !== undefined || d.accepted.length > 0 || d.running;
+        if (!accepted) continue;
+        if (!d.verified || !d.acceptance) out.push({ message: `${vm} accepted ${tdi} without verified evidence`, objects: [tdi, vm] });
+        else if (d.acceptance.evidenceEpoch !== d.acceptance.tdiEpoch)
+          out.push({ message: `${vm} accepted ${tdi} on evidence from lock #${d.acceptance.evidenceEpoch}, but the TDI had been locked again (#${d.acceptance.tdiEpoch})`, objects: [tdi, vm] });
+      }
+    return out;
+  },
+};

@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { defaultDevice, spdmEmuSample } from '../device/presets.js';
+import type { DeviceConfig } from '../device/config.js';
+import { type Bdf, bdfOf } from '../model/ids.js';
+import { SchemaError, compileSchema } from '../schema/validator.js';
+import type { WorldSpec } from '../world/platform.js';
+import type { Scenario } from './scenario.js';
+import { SCENARIO_SCHEMA } from './schema.js';
+
+/** A scenario that cannot run, located in its file by JSON pointer. */
+export class ScenarioError extends Error {
+  override readonly name = 'ScenarioError';
+  constructor(
+    readonly file: string,
+    readonly pointer: string,
+    readonly problem: string,
+  ) {
+    super(`${file}: ${pointer}: ${problem}`);
+  }
+}
+
+const PRESETS: Record<Scenario['platform']['devices'][number]['preset'], () => DeviceConfig> = {
+  default: defaultDevice,
+  'spdm-emu-sample': spdmEmuSample,
+};
+
+const validate = compileSchema<Scenario>(SCENARIO_SCHEMA);
+
+function parse(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ScenarioError(file, '/', `not JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Reads, parses and checks a scenario file. */
+export function loadScenario(file: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ScenarioError(file, '/', `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  return checkScenario(parse(text, file), file);
+}
+
+/** Checks a parsed scenario against the schema and against its own platform. */
+export function checkScenario(json: unknown, file: string): Scenario {
+  let s: Scenario;
+  try {
+    s = validate(json);
+  } catch (e) {
+    if (e instanceof SchemaError) throw new ScenarioError(file, e.pointer, e.problem);
+    throw e;
+  }
+  checkReferences(s, file);
+  return s;
+}
+
+/** The functions each device of the platform has, by pci_name(). */
+export function platformFunctions(s: Scenario): Map<Bdf, { device: string; dsm: Bdf }> {
+  const out = new Map<Bdf, { device: string; dsm: Bdf }>();
+  for (const d of s.platform.devices) {
+    const cfg = PRESETS[d.preset]();
+    const dsm = bdfOf(cfg.functions[0]?.requesterId ?? 0, cfg.segment ?? 0);
+    for (const f of cfg.functions) out.set(bdfOf(f.requesterId, cfg.segment ?? 0), { device: d.id, dsm });
+  }
+  return out;
+}
+
+/** Names must refer to what the scenario declares; the schema cannot say so. */
+function checkReferences(s: Scenario, file: string): void {
+  const fns = platformFunctions(s);
+  const fail = (pointer: string, problem: string): never => {
+    throw new ScenarioError(file, pointer, problem);
+  };
+  const ids = new Set<string>();
+  s.platform.devices.forEach((d, i) => (ids.has(d.id) ? fail(`/platform/devices/${i}/id`, `device id '${d.id}' is used twice`) : ids.add(d.id)));
+  if (fns.size < s.platform.devices.reduce((n, d) => n + PRESETS[d.preset]().functions.length, 0)) fail('/platform/devices', 'two devices claim the same PCI function');
+  const assigned = new Set<string>();
+  s.assign.forEach((a, i) => {
+    if (!fns.has(a.tdi)) fail(`/assign/${i}/tdi`, `no device function ${a.tdi} on this platform`);
+    if (!s.vms.includes(a.vm)) fail(`/assign/${i}/vm`, `no VM '${a.vm}' in /vms`);
+    if (assigned.has(a.tdi)) fail(`/assign/${i}/tdi`, `${a.tdi} is assigned twice`);
+    assigned.add(a.tdi);
+  });
+  s.steps.forEach((st, i) => {
+    if (st.tdi !== undefined && !assigned.has(st.tdi)) fail(`/steps/${i}/tdi`, `${st.tdi} is not assigned to a VM in /assign`);
+    if (st.dsm !== undefined && fns.get(st.dsm)?.dsm !== st.dsm) fail(`/steps/${i}/dsm`, `${st.dsm} is not a DSM (function 0) on this platform`);
+    if (st.vm !== undefined && !s.vms.includes(st.vm)) fail(`/steps/${i}/vm`, `no VM '${st.vm}' in /vms`);
+  });
+}
+
+/** The world a scenario starts from, with `seed` overriding the scenario's. */
+export function worldSpecOf(s: Scenario, seed?: string): WorldSpec {
+  return {
+    devices: s.platform.devices.map((d) => ({ id: d.id, config: PRESETS[d.preset]() })),
+    vms: [...s.vms],
+    assignments: s.assign.map((a) => ({ tdi: a.tdi, vm: a.vm, guestRid: Number(a.guestRid) })),
+    seed: seed ?? String(s.seed ?? s.name),
+    faults: [...(s.faults ?? [])],
+    ...(s.flrPolicy ? { flrPolicy: s.flrPolicy } : {}),
+  };
+}
