@@ -5,7 +5,6 @@ import { type PluginListing, listPlugins } from '../../plugin/listing.js';
 import { type Colors, colorsFor } from '../colors.js';
 import { ExitCode } from '../exit-codes.js';
 import { type PluginOptions, addPluginOptions, loadRequestFrom, writeRefusals } from '../plugin-options.js';
-import type { CliIo } from '../io.js';
 import type { CommandGroup } from '../program.js';
 
 /** cli-table3 colours through another library unless told not to; ours go through picocolors. */

@@ -114,7 +114,10 @@ export const guestSteps = {
   'guest.request-unlock': (w, t) =>
     asGuest(w, t, 'guest.request-unlock', (x, d) => {
       const r = w.ports.tsm.guestRequest(x.vm, x.tdi, 'UNLOCK');
-      if (r.ok) Object.assign(d, { running: false, verified: false });
+      if (r.ok) {
+        Object.assign(d, { running: false, verified: false, accepted: [] });
+        delete d.acceptance;
+      }
       return r;
     }),
 } satisfies Record<string, StepImpl>;
