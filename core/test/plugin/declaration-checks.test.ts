@@ -4,6 +4,7 @@ import { checkPluginModule } from '../../src/plugin/check-declaration.js';
 import type { PluginModule } from '../../src/plugin/declaration.js';
 import type { ModuleExports } from '../../src/plugin/import-module.js';
 import { PORTS } from '../../src/ports/tokens.js';
+import { FIRMWARE_STATE } from '../../src/world/services.js';
 import { probeRegistration } from '../../src/plugin/registration.js';
 // @ts-expect-error -- a plain .js fixture, shared with the CLI tests; it has no types.
 import * as valid from '../../../test/src/fixtures/plugins/valid.js';
@@ -39,10 +40,15 @@ describe('probeRegistration', () => {
     const module = {
       declaration: fixture.declaration,
       register: (c: DependencyContainer) => {
-        for (const token of Object.values(PORTS)) c.register(token, { useClass: Exploding });
+        for (const token of [...Object.values(PORTS), FIRMWARE_STATE]) c.register(token, { useClass: Exploding });
       },
     };
     expect(() => probeRegistration('v', module)).not.toThrow();
+  });
+
+  it('refuses a plugin that registers its ports but no firmware state: the core could not snapshot its world', () => {
+    const portsOnly = { declaration: fixture.declaration, register: (c: DependencyContainer) => Object.values(PORTS).forEach((t) => c.register(t, { useValue: {} })) };
+    expect(() => probeRegistration('v', portsOnly)).toThrow(expect.objectContaining({ reason: 'missing-port', message: expect.stringContaining('FIRMWARE_STATE') }));
   });
 
   it('does not count a port the parent holds: the plugin must register its own', () => {
