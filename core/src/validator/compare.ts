@@ -18,8 +18,9 @@ function numeric(v: Json): bigint | undefined {
   return undefined;
 }
 
-export function show(v: Json): string {
-  return typeof v === 'string' ? v : JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `0x${x.toString(16)}` : x));
+function show(v: Json): string {
+  if (typeof v === 'bigint') return `0x${v.toString(16)}`;
+  return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
 export function sameValue(a: Json, b: Json): boolean {
