@@ -82,7 +82,7 @@ export interface ReadReportStep {
 
 /** Tells the device of an event. A check with one does not apply to a responder that cannot be told. */
 export interface EventStep {
-  readonly event: DeviceEventName;
+  readonly event: TdiEventName;
 }
 
 export type Step = SendStep | ReadReportStep | EventStep;
@@ -91,7 +91,7 @@ export type Step = SendStep | ReadReportStep | EventStep;
  * Events of the TDI under test a target may be told of (the simulated device's DeviceEvent kinds
  * that name a function); each sends a locked TDI to ERROR (linux-tsm-core §4).
  */
-export type DeviceEventName = 'FLR' | 'BME_CLEAR' | 'MSE_CLEAR' | 'DEVICE_ERROR';
+export type TdiEventName = 'FLR' | 'BME_CLEAR' | 'MSE_CLEAR' | 'DEVICE_ERROR';
 
 export interface CheckDefinition {
   /** Stable and unique: `area.what`, e.g. `lock.refused-in-config-locked`. */

@@ -1,4 +1,4 @@
-import type { CheckDefinition, DeviceEventName, RequestTemplate, Step, Template } from './check.js';
+import type { CheckDefinition, TdiEventName, RequestTemplate, Step, Template } from './check.js';
 
 /**
  * The TDISP responder checks: each holds a responder to one rule (PCIe 6.1 §11.3 as summarised
@@ -45,7 +45,7 @@ const stopIn = (id: string, setup: readonly Step[]): CheckDefinition => ({
   request: STOP,
   expect: { response: 'STOP_INTERFACE_RESPONSE', stateAfter: 'CONFIG_UNLOCKED' },
 });
-const errorAfter = (id: string, event: DeviceEventName, setup: readonly Step[], what: string): CheckDefinition => ({
+const errorAfter = (id: string, event: TdiEventName, setup: readonly Step[], what: string): CheckDefinition => ({
   id,
   rule: `${what} sends a CONFIG_LOCKED or RUN TDI to ERROR, and DEVICE_INTERFACE_STATE reports it (linux-tsm-core §4)`,
   setup: [...setup, { event }],

@@ -1,6 +1,6 @@
 import type { TdispResponder } from '../device/responder.js';
 import { type InterfaceId, interfaceIdOf } from '../wire/index.js';
-import type { DeviceEventName } from './check.js';
+import type { TdiEventName } from './check.js';
 
 /** The responder under validation, and what the checks need to know about it. */
 export interface ValidationTarget {
@@ -13,7 +13,7 @@ export interface ValidationTarget {
    * Tells the device of an event. Absent for a peer: TDISP has no message for it, so checks that
    * need one do not apply.
    */
-  readonly signal?: (event: DeviceEventName) => void | Promise<void>;
+  readonly signal?: (event: TdiEventName) => void | Promise<void>;
 }
 
 /** A responder reached through TDISP alone: no device events. */

@@ -13,6 +13,7 @@ import {
   fromHex,
   serveSpdmEmu,
 } from '../../src/index.js';
+import { tdispOnlyDevice } from '../../src/validator/index.js';
 
 /** A device that answers every request with its own bytes reversed, and counts closes. */
 class MirrorDevice implements TdispResponder {
@@ -154,6 +155,14 @@ describe('serveSpdmEmu', () => {
     send(c.socket, { command: SpdmEmuCommand.DECAP_TDISP, transportType: 1, payload: fromHex('01') });
     await c.closed;
     expect(log).toContain(`${c.name}: closing the connection: frame has transport_type 1, expected PCI_DOE (2)`);
+  });
+
+  it('closes a connection whose request the device refuses below TDISP, and logs why', async () => {
+    const { server, log } = await start({ responderFor: () => tdispOnlyDevice('spdm-emu-sample') });
+    const c = await raw(server.address.port);
+    send(c.socket, doeFrame(SpdmEmuCommand.DECAP_TDISP, fromHex('1085')));
+    await c.closed;
+    expect(log).toContain(`${c.name}: closing the connection: the device failed: a TDISP request needs its 16-byte header, got 2 byte(s)`);
   });
 
   it('serves one connection at a time: a second one waits until the first ends', async () => {

@@ -55,10 +55,12 @@ export const serveCommand = (io: CliIo, done: Parameters<CommandGroup>[1]) =>
       }).catch((e: unknown) => {
         throw e instanceof SpdmEmuError ? new CliError(`--host/--port: ${e.message}`) : e;
       });
+      // Listen for the signals before announcing the address: a client may signal right after.
+      const stopped = untilStopped();
       const mode = opts.multi ? 'connections served concurrently' : 'one connection at a time';
       io.out(`teeio tdisp serve: listening on ${formatPeerAddress(server.address)} (device preset ${opts.preset}; ${mode})\n`);
       if (!LOOPBACK.test(opts.host)) say('warning: listening beyond loopback; the simulated device has no access control');
-      await untilStopped();
+      await stopped;
       await server.close();
       say('stopped');
       done(ExitCode.OK);

@@ -33,7 +33,8 @@ export function serveSpdmEmuConnection(socket: Socket, responder: TdispResponder
   };
 
   async function handle(frame: SpdmEmuFrame): Promise<void> {
-    if (socket.destroyed) return;
+    // Frames queued behind a SHUTDOWN, CONTINUE or malformed frame go unanswered.
+    if (!socket.writable) return;
     if (frame.transportType !== SpdmEmuTransportType.PCI_DOE) return drop(`frame has transport_type ${frame.transportType}, expected PCI_DOE (2)`);
     switch (frame.command) {
       case SpdmEmuCommand.DECAP_TDISP: {
