@@ -10,13 +10,13 @@ export interface Measured {
   readonly rme: number;
 }
 
-/** Runs each task `BATCH` times per sample and reports operations (not samples) per second. */
-export async function measure(tasks: Record<string, () => unknown>, timeMs = 1500): Promise<Map<string, Measured>> {
+/** Runs each task `batch` times per sample and reports operations (not samples) per second. */
+export async function measure(tasks: Record<string, () => unknown>, timeMs = 1500, batch = BATCH): Promise<Map<string, Measured>> {
   const bench = new Bench({ time: timeMs, warmup: true });
   let sink: unknown;
   for (const [name, fn] of Object.entries(tasks)) {
     bench.add(name, () => {
-      for (let i = 0; i < BATCH; i++) sink = fn();
+      for (let i = 0; i < batch; i++) sink = fn();
     });
   }
   await bench.run();
@@ -25,7 +25,7 @@ export async function measure(tasks: Record<string, () => unknown>, timeMs = 150
   for (const t of bench.tasks) {
     const r = t.result;
     if (r.state !== 'completed') throw new Error(`benchmark ${t.name} did not complete (${r.state})`);
-    out.set(t.name, { name: t.name, opsPerSecond: r.throughput.mean * BATCH, rme: r.throughput.rme });
+    out.set(t.name, { name: t.name, opsPerSecond: r.throughput.mean * batch, rme: r.throughput.rme });
   }
   return out;
 }

@@ -10,9 +10,9 @@ import {
   PCI_DOE_VENDOR_ID_PCISIG,
   spdm,
   spdmDataObject,
+  spdmInDoe,
   WireDecodeError,
 } from '../wire/index.js';
-import { tryDecode } from './try-decode.js';
 
 /** Why the mailbox answered nothing (a real DOE sets its Error bit instead of responding). */
 export type DoeFailureReason = 'malformed' | 'unsupported-vendor' | 'unsupported-type' | 'invalid-discovery-index';
@@ -36,16 +36,6 @@ function discovery(payload: Uint8Array): DoeResult {
 }
 
 /**
- * The SPDM message without the DOE's padding to a whole DW (up to 3 zero bytes, [L]
- * LIBSPDM_PCI_DOE_ALIGNMENT): the longest candidate the SPDM codec accepts; when none does,
- * the whole payload, for the SPDM layer to reject.
- */
-function unpadded(payload: Uint8Array): Uint8Array {
-  const candidates = [0, 1, 2, 3].filter((pad) => pad <= payload.length).map((pad) => payload.subarray(0, payload.length - pad));
-  return candidates.find((c) => tryDecode(() => spdm.decode(c)) !== undefined) ?? payload;
-}
-
-/**
  * The DSM's DOE mailbox on function 0: DOE Discovery, and SPDM objects handed to `spdmResponder`.
  * Secured SPDM is listed by Discovery, as in [E], but the device models no SPDM session, so
  * such objects fail like any other unsupported type.
@@ -56,7 +46,7 @@ export class DoeMailbox {
   constructor(spdmResponder: (request: Uint8Array) => Uint8Array) {
     this.handlers = new Map([
       [DoeDataObjectType.DOE_DISCOVERY, discovery],
-      [DoeDataObjectType.SPDM, (payload) => respond(spdmDataObject(spdmResponder(unpadded(payload))))],
+      [DoeDataObjectType.SPDM, (payload) => respond(spdmDataObject(spdmResponder(spdmInDoe(payload))))],
     ]);
   }
 

@@ -1,8 +1,14 @@
 import { type InterfaceId, encodeWith, formatRequesterId, interfaceIdCodec, interfaceIdOf, toHex } from '../wire/index.js';
 import type { BarConfig, DeviceConfig, FunctionConfig } from './config.js';
 
-/** A function's key in the device state: its Requester ID as bus:device.function. */
-export const functionKey = (requesterId: number): string => formatRequesterId(requesterId);
+const KEYS = new Map<number, string>();
+
+/** A function's key in the device state: its Requester ID as bus:device.function (built once per id). */
+export function functionKey(requesterId: number): string {
+  let key = KEYS.get(requesterId);
+  if (key === undefined) KEYS.set(requesterId, (key = formatRequesterId(requesterId)));
+  return key;
+}
 
 /**
  * The 12 INTERFACE_ID bytes as hex. [E] looks an interface up by comparing all 12 bytes

@@ -34,8 +34,6 @@ export interface StepObserver {
   settled(w: World, flow: FlowName | undefined): void;
 }
 
-const describe = (t: StepTarget): Record<string, string> => Object.fromEntries(Object.entries(t).filter(([, v]) => v !== undefined)) as Record<string, string>;
-
 /**
  * Executes plans. It knows the vocabulary, never an arch: the plugin orders the steps, the
  * core implements them, the firmware model accepts or rejects each with its own error code.
@@ -57,7 +55,7 @@ export class Engine {
     const label = how.flow ? `${how.flow}/${step}` : step;
     const run = () =>
       this.w.tracer.inStep(label, () =>
-        this.w.tracer.span({ actor, op: step, args: describe(target), ...(how.why ? { note: how.why } : {}) }, () => STEP_IMPLS[step](this.w, target), resultOf),
+        this.w.tracer.span({ actor, op: step, args: target as Readonly<Record<string, string>>, ...(how.why ? { note: how.why } : {}) }, () => STEP_IMPLS[step](this.w, target), resultOf),
       );
     const r = caller === undefined ? run() : this.w.tracer.as(caller, run);
     const record: StepRecord = { ...(how.flow ? { flow: how.flow } : {}), step, ...(caller ? { caller } : {}), actor, target, result: resultOf(r).result, unwinding: how.unwinding ?? false };

@@ -23,14 +23,16 @@ export interface RunReport {
   readonly expectations: readonly ExpectationResult[];
   readonly flows: readonly FlowOutcome[];
   readonly steps: readonly StepRecord[];
-  /** Canonical hash of the final world state. */
-  readonly stateHash: string;
+  /** Canonical hash of the final world state, unless the caller skipped it. */
+  readonly stateHash?: string;
 }
 
 export interface RunOptions {
   readonly seed?: string;
   /** Check invariants (on by default; off only to measure what they cost). */
   readonly invariants?: boolean;
+  /** Hash the final world into the report (on by default; a caller that only wants the outcome may skip it). */
+  readonly stateHash?: boolean;
 }
 
 /**
@@ -70,6 +72,6 @@ export function runScenario(scenario: Scenario, plugin: LoadedPlugin, parent: De
     expectations,
     flows,
     steps: engine.records,
-    stateHash: w.hash(),
+    ...(options.stateHash === false ? {} : { stateHash: w.hash() }),
   };
 }

@@ -1,4 +1,5 @@
 import { type ReservedWarning, WireDecodeError, type WireLayer } from './codec/errors.js';
+import { readU16, readU32 } from './codec/le.js';
 import type { Decoded } from './codec/message-set.js';
 import type { DecodeOptions } from './codec/reader.js';
 import { DOE_HEADER_SIZE, DoeDataObjectType } from './doe/codes.js';
@@ -39,12 +40,11 @@ function spdmEnd(payload: Uint8Array): number | undefined {
   // VERSION: 6 bytes, then VersionNumberEntryCount (byte 5) entries of 2 bytes.
   if (code === SpdmRequestResponseCode.VERSION) return payload.length < 6 ? undefined : 6 + 2 * (payload[5] ?? 0);
   if ((code !== SpdmRequestResponseCode.VENDOR_DEFINED_REQUEST && code !== SpdmRequestResponseCode.VENDOR_DEFINED_RESPONSE) || payload.length < 7) return undefined;
-  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   const lenAt = 7 + (payload[6] ?? 0);
   const large = (payload[0] ?? 0) >= SPDM_VERSION_14 && ((payload[2] ?? 0) & SPDM_VDM_LARGE) !== 0;
   const headerEnd = lenAt + (large ? 6 : 2);
   if (payload.length < headerEnd) return undefined;
-  return headerEnd + (large ? view.getUint32(lenAt + 2, true) : view.getUint16(lenAt, true));
+  return headerEnd + (large ? readU32(payload, lenAt + 2) : readU16(payload, lenAt));
 }
 
 /**

@@ -98,7 +98,12 @@ export class World {
   }
 
   snapshot(): WorldSnapshot {
-    return structuredClone({
+    return structuredClone(this.state());
+  }
+
+  /** The live state, uncopied: for hashing, which only reads it. */
+  private state(): WorldSnapshot {
+    return {
       devices: this.devices.map((d) => d.snapshot()),
       link: this.link.snapshot(),
       host: this.host,
@@ -107,7 +112,7 @@ export class World {
       firmware: this.firmware.snapshot(),
       random: this.random.state(),
       faults: this.faults.snapshot(),
-    });
+    };
   }
 
   restore(s: WorldSnapshot): void {
@@ -124,6 +129,6 @@ export class World {
 
   /** Canonical hash of the whole state: equal states hash equal, however they were reached. */
   hash(): string {
-    return canonicalHash(this.snapshot());
+    return canonicalHash(this.state());
   }
 }

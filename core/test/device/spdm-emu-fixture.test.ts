@@ -10,7 +10,7 @@ interface FixtureLine {
   maskResponse?: [number, number];
 }
 
-const lines: FixtureLine[] = readFileSync(new URL('../../../../shared/fixtures/spdm-emu-tdisp-lifecycle.jsonl', import.meta.url), 'utf8')
+const lines: FixtureLine[] = readFileSync(new URL('../../../test/fixtures/spdm-emu-tdisp-lifecycle.jsonl', import.meta.url), 'utf8')
   .split('\n')
   .filter((l) => l.trim() !== '')
   .map((l) => JSON.parse(l) as FixtureLine);

@@ -28,7 +28,7 @@ interface Recorded {
   maskResponse?: [number, number];
 }
 
-const FIXTURE = new URL('../../../../shared/fixtures/spdm-emu-tdisp-lifecycle.jsonl', import.meta.url);
+const FIXTURE = new URL('../../../test/fixtures/spdm-emu-tdisp-lifecycle.jsonl', import.meta.url);
 const recorded: Recorded[] = readFileSync(FIXTURE, 'utf8')
   .trim()
   .split('\n')

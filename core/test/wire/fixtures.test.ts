@@ -24,7 +24,7 @@ import {
 } from '../../src/wire/index.js';
 import { decodeError, encodeStack, expectBytes, ref } from './helpers.js';
 
-const FIXTURES = new URL('../../../../shared/fixtures/', import.meta.url);
+const FIXTURES = new URL('../../../test/fixtures/', import.meta.url);
 const BEEF = { functionId: { requesterId: 0xbeef, segment: 0, segmentValid: false } };
 const TDISP_HEADER_BEEF = '10 __ 00 00 EF BE 00 00 00×8';
 const header = (code: string) => TDISP_HEADER_BEEF.replace('__', code);

@@ -18,9 +18,8 @@ export function fromHex(text: string, field = 'hex'): Uint8Array {
   const bad = /[^0-9a-fA-F]/.exec(clean);
   if (bad) throw new WireEncodeError(field, `not hex: '${bad[0]}' at character ${bad.index}`);
   if (clean.length % 2 !== 0) throw new WireEncodeError(field, `odd number of hex digits (${clean.length})`);
-  const out = new Uint8Array(clean.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);
-  return out;
+  // Validated above, so Buffer's fast decoder cannot stop early; copied out of Buffer's pool.
+  return new Uint8Array(Buffer.from(clean, 'hex'));
 }
 
 /** `0x` hex of an integer, zero-padded to `digits`. */

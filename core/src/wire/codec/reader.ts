@@ -1,4 +1,5 @@
 import { type DecodeReason, type ReservedWarning, type WireLayer, WireDecodeError } from './errors.js';
+import { readU16, readU32, readU64 } from './le.js';
 
 export interface DecodeOptions {
   /** Reject non-zero reserved fields instead of keeping and flagging them. */
@@ -13,14 +14,12 @@ export class ByteReader {
   offset = 0;
   readonly warnings: ReservedWarning[] = [];
   readonly strict: boolean;
-  private readonly view: DataView;
 
   constructor(
     readonly bytes: Uint8Array,
     readonly layer: WireLayer,
     options: DecodeOptions = {},
   ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.strict = options.strict ?? false;
   }
 
@@ -40,19 +39,19 @@ export class ByteReader {
   }
 
   u8(field: string): number {
-    return this.view.getUint8(this.need(1, field));
+    return this.bytes[this.need(1, field)] as number;
   }
 
   u16(field: string): number {
-    return this.view.getUint16(this.need(2, field), true);
+    return readU16(this.bytes, this.need(2, field));
   }
 
   u32(field: string): number {
-    return this.view.getUint32(this.need(4, field), true);
+    return readU32(this.bytes, this.need(4, field));
   }
 
   u64(field: string): bigint {
-    return this.view.getBigUint64(this.need(8, field), true);
+    return readU64(this.bytes, this.need(8, field));
   }
 
   /**
