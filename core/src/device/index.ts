@@ -5,7 +5,7 @@ export { TdispDevice, TdispTransportError } from './device.js';
 export { DoeMailbox, type DoeFailureReason, type DoeResult } from './doe-mailbox.js';
 export { type DeviceEvent, type DeviceEventKind } from './events.js';
 export { TDI_IDE_PORT, type IdeKeyState, type IdeStreamKeys, type IdeSubStreamKeys, type IdeSubStreamSlot } from './ide-keys.js';
-export { defaultDevice, spdmEmuSample } from './presets.js';
+export { DEVICE_PRESETS, type DevicePresetName, defaultDevice, spdmEmuSample } from './presets.js';
 export { type DeviceSnapshot } from './snapshot.js';
 export { type BoundInterface, type DeviceState, type FunctionRecord, type TdiRecord } from './state.js';
 export { buildReport, type ReportLock } from './report-builder.js';

@@ -109,3 +109,10 @@ export function spdmEmuSample(): DeviceConfig {
     seed: 'spdm-emu-sample',
   };
 }
+
+/** The built-in devices by the names scenarios and commands take. */
+export const DEVICE_PRESETS = {
+  default: defaultDevice,
+  'spdm-emu-sample': spdmEmuSample,
+} as const satisfies Record<string, () => DeviceConfig>;
+export type DevicePresetName = keyof typeof DEVICE_PRESETS;

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { defaultDevice, spdmEmuSample } from '../device/presets.js';
-import type { DeviceConfig } from '../device/config.js';
+import { DEVICE_PRESETS } from '../device/presets.js';
 import { type Bdf, bdfOf } from '../model/ids.js';
 import { SchemaError, compileSchema } from '../schema/validator.js';
 import type { WorldSpec } from '../world/platform.js';
@@ -18,11 +17,6 @@ export class ScenarioError extends Error {
     super(`${file}: ${pointer}: ${problem}`);
   }
 }
-
-const PRESETS: Record<Scenario['platform']['devices'][number]['preset'], () => DeviceConfig> = {
-  default: defaultDevice,
-  'spdm-emu-sample': spdmEmuSample,
-};
 
 const validate = compileSchema<Scenario>(SCENARIO_SCHEMA);
 
@@ -62,7 +56,7 @@ export function checkScenario(json: unknown, file: string): Scenario {
 export function platformFunctions(s: Scenario): Map<Bdf, { device: string; dsm: Bdf }> {
   const out = new Map<Bdf, { device: string; dsm: Bdf }>();
   for (const d of s.platform.devices) {
-    const cfg = PRESETS[d.preset]();
+    const cfg = DEVICE_PRESETS[d.preset]();
     const dsm = bdfOf(cfg.functions[0]?.requesterId ?? 0, cfg.segment ?? 0);
     for (const f of cfg.functions) out.set(bdfOf(f.requesterId, cfg.segment ?? 0), { device: d.id, dsm });
   }
@@ -77,7 +71,7 @@ function checkReferences(s: Scenario, file: string): void {
   };
   const ids = new Set<string>();
   s.platform.devices.forEach((d, i) => (ids.has(d.id) ? fail(`/platform/devices/${i}/id`, `device id '${d.id}' is used twice`) : ids.add(d.id)));
-  if (fns.size < s.platform.devices.reduce((n, d) => n + PRESETS[d.preset]().functions.length, 0)) fail('/platform/devices', 'two devices claim the same PCI function');
+  if (fns.size < s.platform.devices.reduce((n, d) => n + DEVICE_PRESETS[d.preset]().functions.length, 0)) fail('/platform/devices', 'two devices claim the same PCI function');
   const assigned = new Set<string>();
   s.assign.forEach((a, i) => {
     if (!fns.has(a.tdi)) fail(`/assign/${i}/tdi`, `no device function ${a.tdi} on this platform`);
@@ -95,7 +89,7 @@ function checkReferences(s: Scenario, file: string): void {
 /** The world a scenario starts from, with `seed` overriding the scenario's. */
 export function worldSpecOf(s: Scenario, seed?: string): WorldSpec {
   return {
-    devices: s.platform.devices.map((d) => ({ id: d.id, config: PRESETS[d.preset]() })),
+    devices: s.platform.devices.map((d) => ({ id: d.id, config: DEVICE_PRESETS[d.preset]() })),
     vms: [...s.vms],
     assignments: s.assign.map((a) => ({ tdi: a.tdi, vm: a.vm, guestRid: Number(a.guestRid) })),
     seed: seed ?? String(s.seed ?? s.name),

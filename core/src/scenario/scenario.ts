@@ -1,3 +1,4 @@
+import type { DevicePresetName } from '../device/presets.js';
 import type { FaultKind } from '../faults/fault-plan.js';
 import type { FlrPolicy } from '../lifecycle/plan.js';
 import type { FlowName, StepName } from '../lifecycle/vocabulary.js';
@@ -27,7 +28,7 @@ export type ScenarioAction =
 export interface DeviceSpec {
   readonly id: string;
   /** A built-in device (`default`, `spdm-emu-sample`). */
-  readonly preset: 'default' | 'spdm-emu-sample';
+  readonly preset: DevicePresetName;
 }
 
 /** What must hold at the end of the run (or at the violation that stopped it). */

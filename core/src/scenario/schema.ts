@@ -1,3 +1,4 @@
+import { DEVICE_PRESETS } from '../device/presets.js';
 import { FAULT_KINDS } from '../faults/fault-plan.js';
 import { FLR_POLICIES } from '../lifecycle/plan.js';
 import { FLOW_NAMES, STEP_NAMES } from '../lifecycle/vocabulary.js';
@@ -68,7 +69,7 @@ export const SCENARIO_SCHEMA = {
         devices: {
           type: 'array',
           minItems: 1,
-          items: { type: 'object', properties: { id: name, preset: { enum: ['default', 'spdm-emu-sample'] } }, required: ['id', 'preset'], additionalProperties: false },
+          items: { type: 'object', properties: { id: name, preset: { enum: Object.keys(DEVICE_PRESETS) } }, required: ['id', 'preset'], additionalProperties: false },
         },
       },
       required: ['devices'],

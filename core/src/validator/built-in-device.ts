@@ -1,14 +1,7 @@
-import { type DeviceConfig, TdispDevice, defaultDevice, spdmEmuSample } from '../device/index.js';
+import { DEVICE_PRESETS, type DeviceConfig, type DevicePresetName, TdispDevice } from '../device/index.js';
 import { isTdi } from '../device/topology.js';
 import { formatRequesterId } from '../wire/index.js';
 import { type ValidationTarget, unknownInterfaceNear } from './target.js';
-
-/** The simulated device's presets, by the names the CLI takes. */
-export const DEVICE_PRESETS = {
-  'spdm-emu-sample': spdmEmuSample,
-  default: defaultDevice,
-} as const satisfies Record<string, () => DeviceConfig>;
-export type DevicePresetName = keyof typeof DEVICE_PRESETS;
 
 /**
  * A simulated device reached through TDISP alone (behind DECAP_TDISP, or by the validator):

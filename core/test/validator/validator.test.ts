@@ -1,9 +1,8 @@
+import { DEVICE_PRESETS, type DevicePresetName } from '../../src/device/presets.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SpdmEmuError, type TdispResponder, connectSpdmEmu, fromHex, interfaceIdOf, serveSpdmEmu } from '../../src/index.js';
 import {
   type CheckOutcome,
-  DEVICE_PRESETS,
-  type DevicePresetName,
   TDISP_CHECKS,
   builtInTarget,
   peerTarget,

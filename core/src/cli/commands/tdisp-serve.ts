@@ -1,6 +1,7 @@
+import { DEVICE_PRESETS, type DevicePresetName } from '../../device/presets.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_SPDM_EMU_PORT, SpdmEmuError, formatPeerAddress, serveSpdmEmu } from '../../transport/index.js';
-import { DEVICE_PRESETS, type DevicePresetName, tdispOnlyDevice } from '../../validator/index.js';
+import { tdispOnlyDevice } from '../../validator/index.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import type { CommandGroup } from '../program.js';

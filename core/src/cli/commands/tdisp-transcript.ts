@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { TdispDevice } from '../../device/device.js';
-import { defaultDevice, spdmEmuSample } from '../../device/presets.js';
+import { DEVICE_PRESETS, type DevicePresetName } from '../../device/presets.js';
 import type { TdispResponder } from '../../device/responder.js';
 import { type TranscriptEntry, type TranscriptTarget, runTranscript } from '../../transcript/transcript.js';
 import { transcriptTable } from '../../transcript/format.js';
@@ -13,19 +13,17 @@ import { CliError, ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import type { CommandGroup } from '../program.js';
 
-const PRESETS = { default: defaultDevice, 'spdm-emu-sample': spdmEmuSample } as const;
-
 interface TranscriptOptions {
   readonly peer?: string;
-  readonly device: keyof typeof PRESETS;
+  readonly preset: DevicePresetName;
   readonly interface?: string;
   readonly format: 'text' | 'json';
   readonly portion: string;
 }
 
 /** The built-in device: TDISP straight in, IDE_KM through its SPDM vendor-defined handler. */
-function builtIn(preset: keyof typeof PRESETS, requesterId: number | undefined): { target: TranscriptTarget; title: string } {
-  const device = new TdispDevice(PRESETS[preset]());
+function builtIn(preset: DevicePresetName, requesterId: number | undefined): { target: TranscriptTarget; title: string } {
+  const device = new TdispDevice(DEVICE_PRESETS[preset]());
   const tdi = device.config.functions.find((f) => (requesterId === undefined ? f.tdi !== false : f.requesterId === requesterId));
   if (!tdi) throw new CliError(`--interface: the ${preset} device has no TDI with requester id 0x${(requesterId ?? 0).toString(16)}`);
   const idekm = (request: Uint8Array) => {
@@ -68,7 +66,7 @@ export const transcriptCommand = (io: CliIo, done: Parameters<CommandGroup>[1]) 
   new Command('transcript')
     .description('run a full TDISP exchange (IDE keys, version, capabilities, LOCK, report in portions, START, state, STOP) and print each message decoded beside its bytes')
     .option('--peer <host:port>', 'an spdm-emu style responder (DECAP_TDISP) instead of the built-in device')
-    .addOption(new Option('--device <preset>', 'the built-in device').choices(Object.keys(PRESETS)).default('default'))
+    .addOption(new Option('--preset <name>', 'the built-in device configuration').choices(Object.keys(DEVICE_PRESETS)).default('default').conflicts('peer'))
     .option('--interface <requester-id>', 'the TDI to lock, by requester id (default: the first TDI; 0xbeef for a peer)')
     .option('--portion <bytes>', 'how many report bytes to ask for at a time', '0x40')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
@@ -76,7 +74,7 @@ export const transcriptCommand = (io: CliIo, done: Parameters<CommandGroup>[1]) 
       const requesterId = requesterIdOption(opts.interface);
       const portion = Number(opts.portion);
       if (!Number.isInteger(portion) || portion < 1 || portion > 0xffff) throw new CliError(`--portion: '${opts.portion}' is not a length of 1..0xffff`);
-      const { target, title, responder } = opts.peer ? await peerTarget(opts.peer, requesterId) : { ...builtIn(opts.device, requesterId), responder: undefined };
+      const { target, title, responder } = opts.peer ? await peerTarget(opts.peer, requesterId) : { ...builtIn(opts.preset, requesterId), responder: undefined };
       try {
         const entries = await runTranscript(target, portion);
         io.out(render(entries, title, opts.format, io));

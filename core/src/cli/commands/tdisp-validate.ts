@@ -1,9 +1,8 @@
+import { DEVICE_PRESETS, type DevicePresetName } from '../../device/presets.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_SPDM_EMU_TIMEOUT_MS, SpdmEmuError, type PeerAddress, connectSpdmEmu, formatPeerAddress, parsePeerAddress } from '../../transport/index.js';
 import {
   type CheckOutcome,
-  DEVICE_PRESETS,
-  type DevicePresetName,
   TDISP_CHECKS,
   type ValidationTarget,
   builtInTarget,
