@@ -8,7 +8,6 @@ import {
   encodeDoe,
   encodeWith,
   PCI_DOE_VENDOR_ID_PCISIG,
-  spdm,
   spdmDataObject,
   spdmInDoe,
   WireDecodeError,
