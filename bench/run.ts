@@ -4,17 +4,34 @@ import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { codecBenchmarks, codecTable } from './codec.bench.js';
 import { machine } from './harness.js';
+import { lifecycleBenchmarks, lifecycleTable } from './lifecycle.bench.js';
+import { startupBenchmark, startupTable } from './startup.bench.js';
 
 const codec = await codecBenchmarks();
+const lifecycle = await lifecycleBenchmarks();
+const startup = startupBenchmark();
 const text = `# Benchmark results
 
 Recorded by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}.
 Machine: ${machine()}.
-Each row's baseline ran in the same process, right beside it.
+Each row's baseline ran in the same process (or, for start-up, the same session), right beside it.
 
 ## Wire codec (issue 2; target: decoding a LOCK_INTERFACE_REQUEST and a 4-range report each ≥ 1,000,000/s on one core)
 
 ${codecTable(codec)}
+
+## Lifecycles (issue 3; targets: ≥ 5,000 lifecycles/s with invariants on; checking costs ≤ 2×)
+
+A lifecycle is \`examples/lifecycle.json\` on the reference plugin: a fresh world, connect (IDE key
+programming over IDE_KM), vPCI creation, bind (LOCK, report in portions), guest attestation and
+acceptance, START, device use, unbind, VM destroy and disconnect, every device exchange encoded and
+decoded through DOE, SPDM and TDISP or IDE_KM, expectations evaluated; the final state hash skipped.
+
+${lifecycleTable(lifecycle)}
+
+## Start-up (issue 3; target: \`teeio run\` ≤ 4× \`node -e 0\`)
+
+${startupTable(startup)}
 `;
 writeFileSync(new URL('./RESULTS.md', import.meta.url), text);
 process.stdout.write(text);

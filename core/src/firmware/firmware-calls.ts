@@ -7,9 +7,9 @@ export type CallArgs = Readonly<Record<string, string | number | bigint | boolea
 
 function argText(args: CallArgs): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(args)) {
-    if (v === undefined) continue;
-    out[k] = typeof v === 'bigint' || typeof v === 'number' ? `0x${v.toString(16)}` : String(v);
+  for (const k in args) {
+    const v = args[k];
+    if (v !== undefined) out[k] = typeof v === 'bigint' || typeof v === 'number' ? `0x${v.toString(16)}` : String(v);
   }
   return out;
 }

@@ -25,6 +25,14 @@ export interface FlowOutcome {
   readonly unwoundWith?: FlowName;
 }
 
+/** How a step is run: who initiates it, why it comes here, in which flow, while unwinding. */
+export interface StepHow {
+  readonly caller?: Actor;
+  readonly why?: string;
+  readonly flow?: FlowName;
+  readonly unwinding?: boolean;
+}
+
 /**
  * Called after every step, and when a flow has settled (finished or unwound). Invariant
  * checking hangs here; it may throw to stop the run.
@@ -49,16 +57,16 @@ export class Engine {
   ) {}
 
   /** Runs one step on `target`. `caller` is who initiates it (the plan says; the VMM by default). */
-  step(step: StepName, target: StepTarget, how: { caller?: Actor; why?: string; flow?: FlowName; unwinding?: boolean } = {}): StepResult {
+  step(step: StepName, target: StepTarget, how: StepHow = {}): StepResult {
     const actor = STEPS[step].actor;
     const caller = how.caller ?? (actor === 'guest' ? undefined : 'vmm');
-    const label = how.flow ? `${how.flow}/${step}` : step;
-    const run = () =>
-      this.w.tracer.inStep(label, () =>
-        this.w.tracer.span({ actor, op: step, args: target as Readonly<Record<string, string>>, ...(how.why ? { note: how.why } : {}) }, () => STEP_IMPLS[step](this.w, target), resultOf),
-      );
-    const r = caller === undefined ? run() : this.w.tracer.as(caller, run);
-    const record: StepRecord = { ...(how.flow ? { flow: how.flow } : {}), step, ...(caller ? { caller } : {}), actor, target, result: resultOf(r).result, unwinding: how.unwinding ?? false };
+    const tracer = this.w.tracer;
+    const impl = STEP_IMPLS[step];
+    const entry = { actor, op: step, args: target as Readonly<Record<string, string>>, note: how.why };
+    const run = () => tracer.inStep(how.flow ? `${how.flow}/${step}` : step, () => tracer.span(entry, () => impl(this.w, target), resultOf));
+    const r = caller === undefined ? run() : tracer.as(caller, run);
+    // Plain literals: optional fields stay undefined (JSON leaves them out) rather than being spread in.
+    const record: StepRecord = { flow: how.flow, step, caller, actor, target, result: r.ok ? (r.value === 'skipped' ? 'skipped' : 'ok') : r.code, unwinding: how.unwinding ?? false };
     this.records.push(record);
     this.observer.afterStep(this.w, record);
     return r;
@@ -84,7 +92,7 @@ export class Engine {
 
   private runPlan(flow: FlowName, plan: readonly PlanStep[], target: StepTarget, unwinding: boolean): FlowOutcome {
     for (const p of plan) {
-      const r = this.step(p.step, target, { ...(p.actor ? { caller: p.actor } : {}), ...(p.why ? { why: p.why } : {}), flow, unwinding });
+      const r = this.step(p.step, target, { caller: p.actor, why: p.why, flow, unwinding });
       if (!r.ok && !unwinding) return { flow, ok: false, failedStep: p.step, code: r.code };
     }
     return { flow, ok: true };

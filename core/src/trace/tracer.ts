@@ -41,12 +41,17 @@ export class Tracer {
   }
 
   record(entry: TraceInput): TraceEntry {
-    const caller = this.callers[this.callers.length - 1];
+    const outer = this.callers[this.callers.length - 1];
     const full: TraceEntry = {
       seq: this.log.length + 1,
-      ...(caller === undefined || caller === entry.actor ? {} : { caller }),
-      ...entry,
-      ...(this.step === undefined ? {} : { step: this.step }),
+      caller: outer === entry.actor ? undefined : outer,
+      actor: entry.actor,
+      op: entry.op,
+      args: entry.args,
+      result: entry.result,
+      step: this.step,
+      fatal: entry.fatal,
+      note: entry.note,
     };
     this.log.push(full);
     return full;
