@@ -1,4 +1,4 @@
-import type { Codec, JsonSchema } from './codec.js';
+import { type Codec, type Fields, type JsonSchema, struct } from './codec.js';
 import { type ReservedWarning, type WireLayer } from './errors.js';
 import { hexNumber } from './hex.js';
 import { ByteReader, type DecodeOptions } from './reader.js';
@@ -14,6 +14,14 @@ export interface Variant {
   /** The value of the tag byte that selects this variant. */
   readonly code: number;
   readonly codec: Codec<never> | Codec<unknown>;
+}
+
+/**
+ * One variant per code of `codes`, each laid out as the fields `layout` gives it; the fields
+ * include the tag. This is how every layer declares its message set.
+ */
+export function variantsOf<N extends string>(codes: Readonly<Record<N, number>>, layout: (name: N, code: number) => Fields): Record<string, Variant> {
+  return Object.fromEntries((Object.keys(codes) as N[]).map((name) => [name, { code: codes[name], codec: struct(layout(name, codes[name])) }]));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { type Codec, type Fields, type StructValue, enumOf, fixedBytes, reservedU16, reservedU8, struct, u8, u8dec } from '../codec/codec.js';
 import { hexNumber } from '../codec/hex.js';
-import { MessageSet } from '../codec/message-set.js';
+import { MessageSet, variantsOf } from '../codec/message-set.js';
 import { tag } from '../codec/tag.js';
 import { IDE_IFV_SIZE, IDE_KEY_SIZE, IdeKmObjectId, type IdeKmMessageType, KpAckStatus } from './codes.js';
 import { keySubStreamCodec } from './key-sub-stream.js';
@@ -55,12 +55,7 @@ export const idekm = new MessageSet<IdeKmMessage, 'objectId'>(
   'idekm',
   'objectId',
   0,
-  Object.fromEntries(
-    (Object.keys(IdeKmObjectId) as IdeKmMessageType[]).map((n) => {
-      const fields: Fields = { objectId: tag(n, IdeKmObjectId[n]), ...bodies[n] };
-      return [n, { code: IdeKmObjectId[n], codec: struct(fields) }];
-    }),
-  ),
+  variantsOf(IdeKmObjectId, (n, code) => ({ objectId: tag(n, code), ...bodies[n] })),
 );
 
 /** KEY_PROG up to the key: what a KP_ACK echoes, readable even when the key part has the wrong length. */

@@ -1,7 +1,7 @@
-import { type Codec, type Fields, type SpreadCodec, type StructValue, countedArray, countedBytes, enumOf, reservedU8, restBytes, struct, u16, u8, u8dec } from '../codec/codec.js';
+import { type Codec, type Fields, type SpreadCodec, type StructValue, countedArray, countedBytes, enumOf, reservedU8, restBytes, u16, u8, u8dec } from '../codec/codec.js';
 import { WireEncodeError } from '../codec/errors.js';
 import { toHex } from '../codec/hex.js';
-import { MessageSet } from '../codec/message-set.js';
+import { MessageSet, variantsOf } from '../codec/message-set.js';
 import { expectMajor, expectU8, tag } from '../codec/tag.js';
 import {
   PciProtocolId,
@@ -158,10 +158,5 @@ export const spdm = new MessageSet<SpdmMessage, 'code'>(
   'spdm',
   'code',
   1,
-  Object.fromEntries(
-    (Object.keys(SpdmRequestResponseCode) as SpdmMessageType[]).map((n) => {
-      const fields: Fields = { spdmVersion: spdmVersion(n), code: tag(n, SpdmRequestResponseCode[n]), ...bodies[n] };
-      return [n, { code: SpdmRequestResponseCode[n], codec: struct(fields) }];
-    }),
-  ),
+  variantsOf(SpdmRequestResponseCode, (n, code) => ({ spdmVersion: spdmVersion(n), code: tag(n, code), ...bodies[n] })),
 );

@@ -21,7 +21,7 @@ import {
   u64,
 } from '../codec/codec.js';
 import { toHex } from '../codec/hex.js';
-import { MessageSet } from '../codec/message-set.js';
+import { MessageSet, variantsOf } from '../codec/message-set.js';
 import { expectU8, tag } from '../codec/tag.js';
 import {
   ExtendedErrorRegistry,
@@ -134,17 +134,13 @@ export type TdispMessageOf<N extends TdispMessageType> = Extract<TdispMessage, {
 
 const CODES: Record<TdispMessageType, number> = { ...TdispRequestCode, ...TdispResponseCode };
 
-function variant<N extends TdispMessageType>(name: N) {
-  const fields: Fields = { ...header(name, CODES[name]), ...bodies[name] };
-  return { code: CODES[name], codec: struct(fields) };
-}
 
 /** Every TDISP request and response. */
 export const tdisp = new MessageSet<TdispMessage, 'messageType'>(
   'tdisp',
   'messageType',
   1,
-  Object.fromEntries((Object.keys(CODES) as TdispMessageType[]).map((n) => [n, variant(n)])),
+  variantsOf(CODES, (n, code) => ({ ...header(n, code), ...bodies[n] })),
 );
 
 /** TDISP header length: every message starts with it. */
