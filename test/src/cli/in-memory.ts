@@ -1,0 +1,19 @@
+import type { CliIo } from '../../../core/src/cli/io.js';
+import { runCli } from '../../../core/src/cli/program.js';
+
+export interface CliRun {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+  /** stderr split into its non-empty lines. */
+  readonly errLines: readonly string[];
+}
+
+/** Runs teeio in this process with captured output and no colours. */
+export async function teeio(args: readonly string[], cwd = process.cwd()): Promise<CliRun> {
+  let out = '';
+  let err = '';
+  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), env: { NO_COLOR: '1' }, cwd };
+  const code = await runCli(args, io);
+  return { code, out, err, errLines: err.split('\n').filter((l) => l !== '') };
+}
