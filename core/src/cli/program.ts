@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { WireDecodeError, WireEncodeError } from '../wire/index.js';
 import { tdispCommand } from './commands/tdisp.js';
@@ -9,6 +10,9 @@ import type { CliIo } from './io.js';
 
 /** What a command group adds to the program. Each returns the exit code through `done`. */
 export type CommandGroup = (io: CliIo, done: (code: ExitCode) => void) => Command;
+
+/** The version of @teeio/core, from its package.json (one directory above src/ and dist/). */
+const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 const GROUPS: readonly CommandGroup[] = [runCommand, pluginsCommand, schemaCommand, tdispCommand];
 
@@ -33,6 +37,7 @@ function toExit(e: unknown, io: CliIo): ExitCode {
 export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command {
   const program = new Command('teeio')
     .description('Executable models of confidential device assignment (PCIe TDISP / TEE-IO) across architectures')
+    .version(VERSION, '-V, --version', 'print the teeio version')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride();
