@@ -3,7 +3,7 @@ import { DEVICE_PRESETS } from '../device/presets.js';
 import { type Bdf, bdfOf } from '../model/ids.js';
 import { SchemaError, compileSchema } from '../schema/validator.js';
 import type { WorldSpec } from '../world/platform.js';
-import type { Scenario } from './scenario.js';
+import type { Scenario, ScenarioAction } from './scenario.js';
 import { SCENARIO_SCHEMA } from './schema.js';
 
 /** A scenario that cannot run, located in its file by JSON pointer. */
@@ -63,6 +63,23 @@ export function platformFunctions(s: Scenario): Map<Bdf, { device: string; dsm: 
   return out;
 }
 
+type Needs = 'tdi' | 'vm' | 'dsm' | 'nothing';
+
+/** What an action acts on; a TDI also names its VM (by assignment) and its DSM. */
+function needs(a: ScenarioAction): Needs {
+  if ('flow' in a) return a.flow === 'connect' || a.flow === 'disconnect' ? 'dsm' : a.flow === 'vmDestroy' ? 'vm' : 'tdi';
+  if ('step' in a) return a.step === 'tsm.connect' || a.step === 'tsm.disconnect' ? 'dsm' : a.step === 'vm.create' || a.step === 'vm.destroy' ? 'vm' : 'tdi';
+  if ('use' in a) return 'tdi';
+  if (a.event === 'host-replay-evidence') return 'nothing';
+  if (a.event === 'guest-crash') return 'vm';
+  return a.event === 'ide-insecure' ? 'dsm' : 'tdi';
+}
+
+function satisfied(a: ScenarioAction, need: Needs): boolean {
+  if (need === 'nothing' || a.tdi !== undefined) return true;
+  return need === 'vm' ? a.vm !== undefined : need === 'dsm' ? a.dsm !== undefined : false;
+}
+
 /** Names must refer to what the scenario declares; the schema cannot say so. */
 function checkReferences(s: Scenario, file: string): void {
   const fns = platformFunctions(s);
@@ -80,10 +97,18 @@ function checkReferences(s: Scenario, file: string): void {
     assigned.add(a.tdi);
   });
   s.steps.forEach((st, i) => {
+    const need = needs(st);
+    if (!satisfied(st, need)) fail(`/steps/${i}`, `${describeAction(st)} needs ${need === 'tdi' ? 'a tdi' : `a ${need} (or a tdi)`}`);
     if (st.tdi !== undefined && !assigned.has(st.tdi)) fail(`/steps/${i}/tdi`, `${st.tdi} is not assigned to a VM in /assign`);
     if (st.dsm !== undefined && fns.get(st.dsm)?.dsm !== st.dsm) fail(`/steps/${i}/dsm`, `${st.dsm} is not a DSM (function 0) on this platform`);
     if (st.vm !== undefined && !s.vms.includes(st.vm)) fail(`/steps/${i}/vm`, `no VM '${st.vm}' in /vms`);
   });
+}
+
+function describeAction(a: ScenarioAction): string {
+  if ('flow' in a) return `flow ${a.flow}`;
+  if ('step' in a) return `step ${a.step}`;
+  return 'use' in a ? 'use' : `event ${a.event}`;
 }
 
 /** The world a scenario starts from, with `seed` overriding the scenario's. */
