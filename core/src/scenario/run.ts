@@ -10,6 +10,21 @@ import { type ExpectationResult, evaluate, expectationsFor } from './expectation
 import { worldSpecOf } from './load.js';
 import type { Scenario } from './scenario.js';
 
+/**
+ * A plugin's code threw during a run: a bug in the plugin, reported with where it happened
+ * (the scenario action by JSON pointer) rather than as teeio's own failure.
+ */
+export class PluginRunError extends Error {
+  override readonly name = 'PluginRunError';
+  constructor(
+    readonly plugin: string,
+    readonly pointer: string,
+    readonly problem: string,
+  ) {
+    super(`plugin ${plugin} failed at ${pointer}: ${problem}`);
+  }
+}
+
 /** Everything a run produced, as `teeio run --format json` prints it. */
 export interface RunReport {
   readonly arch: string;
@@ -48,15 +63,17 @@ export function runScenario(scenario: Scenario, plugin: LoadedPlugin, parent: De
   const engine = new Engine(w, plans, semantics.unwind, checker);
   const flows: FlowOutcome[] = [];
   const violations: Violation[] = [];
+  let at = '/vms';
   try {
     for (const vm of spec.vms) engine.step('vm.create', { vm });
     scenario.steps.forEach((action, i) => {
+      at = `/steps/${i}`;
       flows.push(...runAction(w, engine, action).flows);
-      checker.afterAction(w, `/steps/${i}`);
+      checker.afterAction(w, at);
     });
     checker.atEnd(w);
   } catch (e) {
-    if (!(e instanceof InvariantViolation)) throw e;
+    if (!(e instanceof InvariantViolation)) throw new PluginRunError(plugin.declaration.name, at, e instanceof Error ? e.message : String(e));
     violations.push(e.violation);
   }
   const expectations = evaluate(expectationsFor(scenario, plugin.declaration.arch), { w, steps: engine.records, flows, violations });

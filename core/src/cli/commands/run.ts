@@ -4,7 +4,9 @@ import { loadPlugins } from '../../plugin/host.js';
 import { toMermaid } from '../../report/mermaid.js';
 import { toText } from '../../report/text.js';
 import { ScenarioError, loadScenario } from '../../scenario/load.js';
-import { type RunReport, runScenario } from '../../scenario/run.js';
+import { PluginRunError, type RunReport, runScenario } from '../../scenario/run.js';
+import type { Scenario } from '../../scenario/scenario.js';
+import type { LoadedPlugin } from '../../plugin/loaded-plugin.js';
 import { colorsFor } from '../colors.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -24,6 +26,16 @@ function render(r: RunReport, format: RunOptions['format'], io: CliIo): string {
   return toText(r, colorsFor(io));
 }
 
+/** One plugin's run; a plugin that throws is bad input, named with the scenario step it failed at. */
+function runOne(scenario: Scenario, plugin: LoadedPlugin, file: string, opts: RunOptions): RunReport {
+  try {
+    return runScenario(scenario, plugin, container, { ...(opts.seed ? { seed: opts.seed } : {}), invariants: opts.invariants });
+  } catch (e) {
+    if (e instanceof PluginRunError) throw new CliError(`${file}: ${e.message}`);
+    throw e;
+  }
+}
+
 /**
  * `teeio run`: one scenario on every plugin the options select (all built-ins by default).
  * JSON prints one object per run, one per line. Exit 0 when every run passes, 1 when any
@@ -37,7 +49,7 @@ export const runCommand: CommandGroup = (io, done) =>
     .option('--seed <seed>', "override the scenario's seed")
     .option('--no-invariants', 'do not check invariants (only to measure what checking costs)')
     .action(async (file: string, opts: RunOptions) => {
-      let scenario;
+      let scenario: Scenario;
       try {
         scenario = loadScenario(resolve(io.cwd, file));
       } catch (e) {
@@ -53,7 +65,7 @@ export const runCommand: CommandGroup = (io, done) =>
       if (set.loaded.length === 0) throw new CliError('no plugin to run on (use --arch or --plugin)');
       let failed = false;
       for (const plugin of set.loaded) {
-        const report = runScenario(scenario, plugin, container, { ...(opts.seed ? { seed: opts.seed } : {}), invariants: opts.invariants });
+        const report = runOne(scenario, plugin, file, opts);
         io.out(render(report, opts.format, io));
         failed ||= report.outcome === 'fail';
       }
