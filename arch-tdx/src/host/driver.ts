@@ -1,0 +1,126 @@
+import {
+  type Bdf,
+  DEVICE_LINK,
+  type DeviceLink,
+  DoeDataObjectType,
+  type FwResult,
+  PCI_DOE_VENDOR_ID_PCISIG,
+  TRACER,
+  type Tracer,
+  encodeDoe,
+  fail,
+  fromHex,
+  idekm,
+  ok,
+  tdisp,
+  toHex,
+} from '@teeio/core';
+import { inject, injectable } from 'tsyringe';
+import { TDX } from '../codes.js';
+import { DevifCalls, type VmmTdispRequest } from '../module/devif.js';
+import { TdxFirmware, type Transfer } from '../module/firmware.js';
+import { readDiscovery, readIdeKm, readTdisp } from '../module/messages.js';
+import { SpdmIdeCalls } from '../module/spdm-ide.js';
+import type { RelayRequest } from '../module/state.js';
+
+const DOE_TYPE_NAMES = new Map<number, string>(Object.entries(DoeDataObjectType).map(([k, v]) => [v, k]));
+
+/**
+ * The host kernel's TDX Connect side (tdx-host and KVM's TDX code, as far as the ports need
+ * them): it carries the module's request pages to the device's DOE mailbox and back, drives
+ * the resumable extension calls, refreshes spent session keys, and retries where KVM does.
+ */
+@injectable()
+export class TdxHostDriver {
+  constructor(
+    @inject(DEVICE_LINK) private readonly link: DeviceLink,
+    @inject(TRACER) private readonly tracer: Tracer,
+    @inject(TdxFirmware) private readonly fw: TdxFirmware,
+    @inject(SpdmIdeCalls) private readonly spdm: SpdmIdeCalls,
+    @inject(DevifCalls) private readonly devif: DevifCalls,
+  ) {}
+
+  /** One request page to the device and its answer (pci_doe on the DSM's mailbox), hex. */
+  relay(page: RelayRequest): FwResult<string> {
+    switch (page.protocol) {
+      case 'TDISP': {
+        const m = readTdisp(page.message);
+        if (!m) return fail('-EINVAL', 'the request page holds no TDISP message');
+        const r = this.link.tdisp(page.target, m);
+        return r.ok ? ok(toHex(tdisp.encode(r.value))) : r;
+      }
+      case 'IDE_KM': {
+        const m = readIdeKm(page.message);
+        if (!m) return fail('-EINVAL', 'the request page holds no IDE_KM message');
+        const r = this.link.idekm(page.target, m);
+        return r.ok ? ok(toHex(idekm.encode(r.value))) : r;
+      }
+      case 'DOE_DISCOVERY': {
+        const r = this.link.doe(page.target, encodeDoe({ vendorId: PCI_DOE_VENDOR_ID_PCISIG, dataObjectType: DoeDataObjectType.DOE_DISCOVERY, payload: fromHex(page.message) }));
+        const d = r.ok ? readDiscovery(toHex(r.value)) : undefined;
+        this.tracer.record({ actor: 'device', op: 'DOE_DISCOVERY', args: { dsm: page.target, index: String(fromHex(page.message)[0] ?? 0) }, result: d ? (DOE_TYPE_NAMES.get(d.dataObjectType) ?? String(d.dataObjectType)) : r.ok ? 'invalid' : r.code });
+        return r.ok ? ok(toHex(r.value)) : r;
+      }
+    }
+  }
+
+  /**
+   * Runs a relayed extension call to its end ([L-RFC] event loop): while the module answers
+   * TDX_SPDM_REQUEST, carry its request page and resume it with the response. A transfer that
+   * fails, or a resume the module did not take (TDX_OPERAND_BUSY), makes the host resume with
+   * the failure so the module abandons the call and frees the extension slot.
+   */
+  extension(key: string, start: () => FwResult, resume: (t: Transfer) => FwResult, spdmId?: number): FwResult {
+    let r = this.refreshing(start, spdmId);
+    while (!r.ok && r.code === TDX.SPDM_REQUEST) {
+      const page = this.fw.pendingRelay(key);
+      if (!page) return r;
+      const carried = this.relay(page);
+      if (!carried.ok) {
+        resume({ failed: carried.code });
+        return carried;
+      }
+      r = resume({ response: carried.value });
+      if (!r.ok && r.code === TDX.OPERAND_BUSY) {
+        resume({ failed: 'abandoned after TDX_OPERAND_BUSY' });
+        return r;
+      }
+    }
+    return r;
+  }
+
+  /** TDX_SPDM_SESSION_KEY_REQUIRE_REFRESH: TDH.SPDM.MNG(KEY_UPDATE), then the call again ([L-RFC]). */
+  private refreshing(start: () => FwResult, spdmId: number | undefined): FwResult {
+    const r = start();
+    if (r.ok || r.code !== TDX.SPDM_SESSION_KEY_REQUIRE_REFRESH || spdmId === undefined) return r;
+    const m = this.spdm.spdmMng(spdmId, 'KEY_UPDATE');
+    return m.ok ? start() : m;
+  }
+
+  /**
+   * A TDISP request through the module: TDH.DEVIF.REQUEST builds it, the host relays it,
+   * TDH.DEVIF.RESPONSE consumes the answer. `fromTd` for a request the TD asked for.
+   */
+  tdisp(tdi: Bdf, type: VmmTdispRequest, fromTd = false): FwResult<{ remainder: number }> {
+    const r = this.refreshing(() => this.devif.devifRequest(tdi, type, fromTd), this.fw.devif(tdi)?.spdmId);
+    if (!r.ok) return r;
+    const page = this.devif.requestPage(tdi);
+    if (!page) return fail(TDX.DEVIF_TDISP_OUT_REQ, `no request page for ${tdi}`);
+    const carried = this.relay(page);
+    const rr = this.devif.devifResponse(tdi, carried.ok ? { response: carried.value } : { failed: carried.code });
+    if (!carried.ok) return carried;
+    if (!rr.ok && rr.code === TDX.OPERAND_BUSY) this.devif.devifResponse(tdi, { failed: 'abandoned after TDX_OPERAND_BUSY' });
+    return rr;
+  }
+}
+
+/** KVM retries a SEAMCALL that found its operand busy (tdx_operand_busy()): once, here. */
+export function retryBusy<T>(call: () => FwResult<T>): FwResult<T> {
+  const r = call();
+  return !r.ok && r.code === TDX.OPERAND_BUSY ? call() : r;
+}
+
+/** KVM's S-EPT MMIO hooks treat every other error as a bug: KVM_BUG_ON kills the VM ([MMIO-RFC] 12/12). */
+export function kvmBugOn<T>(r: FwResult<T>): FwResult<T> {
+  return r.ok ? r : fail(r.code, r.detail, true);
+}

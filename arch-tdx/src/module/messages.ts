@@ -1,0 +1,83 @@
+import {
+  type Bdf,
+  DoeDataObjectType,
+  type IdeKmMessage,
+  type InterfaceId,
+  type TdispMessage,
+  TdispErrorCode,
+  decodeDoe,
+  doeDiscoveryRequestCodec,
+  doeDiscoveryResponseCodec,
+  decodeWith,
+  encodeWith,
+  fromHex,
+  idekm,
+  interfaceIdOf,
+  parseBdf,
+  tdisp,
+  toHex,
+} from '@teeio/core';
+import type { RelayRequest } from './state.js';
+
+/**
+ * The messages the module builds for the device and reads back. The module never touches the
+ * device: it writes a request page and the host carries it (see host/relay.ts).
+ */
+
+export const TDISP_VERSION = 0x10;
+
+export function interfaceIdOfTdi(tdi: Bdf): InterfaceId {
+  const p = parseBdf(tdi);
+  if (!p) throw new RangeError(`bad BDF ${tdi}`);
+  return interfaceIdOf(p.requesterId);
+}
+
+export function tdispRelay(tdi: Bdf, message: TdispMessage): RelayRequest {
+  return { protocol: 'TDISP', target: tdi, message: toHex(tdisp.encode(message)) };
+}
+
+export function idekmRelay(dsm: Bdf, message: IdeKmMessage): RelayRequest {
+  return { protocol: 'IDE_KM', target: dsm, message: toHex(idekm.encode(message)) };
+}
+
+/** A DOE Discovery request for entry `index` (PCIe DOE §6.30.1.1). */
+export function discoveryRelay(dsm: Bdf, index: number): RelayRequest {
+  return { protocol: 'DOE_DISCOVERY', target: dsm, message: toHex(encodeWith(doeDiscoveryRequestCodec, { index, version: 0 })) };
+}
+
+/** Decodes what the host put in the response page; undefined when it is not a valid message of that protocol. */
+export function readTdisp(hex: string): TdispMessage | undefined {
+  try {
+    return tdisp.decode(fromHex(hex)).message;
+  } catch {
+    return undefined;
+  }
+}
+
+export function readIdeKm(hex: string): IdeKmMessage | undefined {
+  try {
+    return idekm.decode(fromHex(hex)).message;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A DOE Discovery response object: the (vendor, type) at the index asked for and the next index. */
+export function readDiscovery(hex: string): { dataObjectType: number; nextIndex: number } | undefined {
+  try {
+    const object = decodeDoe(fromHex(hex)).message;
+    if (object.dataObjectType !== DoeDataObjectType.DOE_DISCOVERY) return undefined;
+    const r = decodeWith(doeDiscoveryResponseCodec, 'doe', object.payload).message;
+    return { dataObjectType: r.dataObjectType, nextIndex: r.nextIndex };
+  } catch {
+    return undefined;
+  }
+}
+
+const TDISP_ERROR_NAMES = new Map<number, string>(Object.entries(TdispErrorCode).map(([k, v]) => [v, k]));
+
+/** How a response names itself in an error's detail. */
+export function describe(m: TdispMessage | undefined): string {
+  if (!m) return 'an undecodable response';
+  return m.messageType === 'TDISP_ERROR' ? `TDISP_ERROR(${TDISP_ERROR_NAMES.get(m.errorCode) ?? m.errorCode})` : m.messageType;
+}
