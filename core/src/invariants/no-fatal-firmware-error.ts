@@ -1,4 +1,17 @@
+import type { World } from '../world/world.js';
 import type { Breach, Invariant } from './invariant.js';
+
+/**
+ * The vendor call behind the last fatal failure: the host decides a failure is fatal (KVM_BUG_ON
+ * on a failed S-EPT MMIO hook), so the call that failed sits inside the fatal step's span.
+ */
+function causeOf(w: World): string | undefined {
+  const entries = w.tracer.entries;
+  const fatal = entries.findLast((e) => e.fatal);
+  if (!fatal) return undefined;
+  const call = entries.findLast((e) => e.actor === 'firmware' && e.seq >= fatal.seq && e.result === fatal.result);
+  return call && call !== fatal ? `${call.op} returned ${call.result} (in ${fatal.op})` : `${fatal.op} returned ${fatal.result}`;
+}
 
 /** 5. No step triggers a fatal firmware error (the kind that kills the VM) in a correct plan. */
 export const noFatalFirmwareError: Invariant = {
@@ -10,8 +23,7 @@ export const noFatalFirmwareError: Invariant = {
     return Object.entries(w.host.kvm)
       .filter(([, v]) => v.killed !== undefined)
       .map(([vm, v]): Breach => {
-        const cause = [...w.tracer.entries].reverse().find((e) => e.fatal);
-        return { message: `${vm} was killed (KVM_BUG_ON): ${cause ? `${cause.op} returned ${cause.result}` : v.killed}`, objects: [vm] };
+        return { message: `${vm} was killed (KVM_BUG_ON): ${causeOf(w) ?? v.killed}`, objects: [vm] };
       });
   },
 };
