@@ -68,10 +68,11 @@ export class TdxHostDriver {
    * Runs a relayed extension call to its end ([L-RFC] event loop): while the module answers
    * TDX_SPDM_REQUEST, carry its request page and resume it with the response. A transfer that
    * fails, or a resume the module did not take (TDX_OPERAND_BUSY), makes the host resume with
-   * the failure so the module abandons the call and frees the extension slot.
+   * the failure so the module abandons the call and frees the extension slot (`persistent`:
+   * after one more try, for teardown).
    */
-  extension(key: string, start: () => FwResult, resume: (t: Transfer) => FwResult, spdmId?: number): FwResult {
-    let r = this.refreshing(start, spdmId);
+  extension(key: string, start: () => FwResult, resume: (t: Transfer) => FwResult, spdmId?: number, persistent = false): FwResult {
+    let r = this.refreshing(start, spdmId, persistent);
     while (!r.ok && r.code === TDX.SPDM_REQUEST) {
       const page = this.fw.pendingRelay(key);
       if (!page) return r;
@@ -81,6 +82,7 @@ export class TdxHostDriver {
         return carried;
       }
       r = resume({ response: carried.value });
+      if (!r.ok && r.code === TDX.OPERAND_BUSY && persistent) r = resume({ response: carried.value });
       if (!r.ok && r.code === TDX.OPERAND_BUSY) {
         resume({ failed: 'abandoned after TDX_OPERAND_BUSY' });
         return r;
@@ -90,25 +92,30 @@ export class TdxHostDriver {
   }
 
   /** TDX_SPDM_SESSION_KEY_REQUIRE_REFRESH: TDH.SPDM.MNG(KEY_UPDATE), then the call again ([L-RFC]). */
-  private refreshing(start: () => FwResult, spdmId: number | undefined): FwResult {
-    const r = start();
+  private refreshing(start: () => FwResult, spdmId: number | undefined, persistent = false): FwResult {
+    const call = persistent ? () => retryBusy(start) : start;
+    const r = call();
     if (r.ok || r.code !== TDX.SPDM_SESSION_KEY_REQUIRE_REFRESH || spdmId === undefined) return r;
-    const m = this.spdm.spdmMng(spdmId, 'KEY_UPDATE');
-    return m.ok ? start() : m;
+    const m = persistent ? retryBusy(() => this.spdm.spdmMng(spdmId, 'KEY_UPDATE')) : this.spdm.spdmMng(spdmId, 'KEY_UPDATE');
+    return m.ok ? call() : m;
   }
 
   /**
    * A TDISP request through the module: TDH.DEVIF.REQUEST builds it, the host relays it,
    * TDH.DEVIF.RESPONSE consumes the answer. `fromTd` for a request the TD asked for.
+   * `persistent` for teardown, which the kernel cannot give up on (pci_tsm's unbind returns
+   * nothing): a call the module found busy is made once more, as KVM does.
    */
-  tdisp(tdi: Bdf, type: VmmTdispRequest, fromTd = false): FwResult<{ remainder: number }> {
-    const r = this.refreshing(() => this.devif.devifRequest(tdi, type, fromTd), this.fw.devif(tdi)?.spdmId);
+  tdisp(tdi: Bdf, type: VmmTdispRequest, fromTd = false, persistent = false): FwResult<{ remainder: number }> {
+    const r = this.refreshing(() => this.devif.devifRequest(tdi, type, fromTd), this.fw.devif(tdi)?.spdmId, persistent);
     if (!r.ok) return r;
     const page = this.devif.requestPage(tdi);
     if (!page) return fail(TDX.DEVIF_TDISP_OUT_REQ, `no request page for ${tdi}`);
     const carried = this.relay(page);
-    const rr = this.devif.devifResponse(tdi, carried.ok ? { response: carried.value } : { failed: carried.code });
+    const respond = () => this.devif.devifResponse(tdi, carried.ok ? { response: carried.value } : { failed: carried.code });
+    let rr = respond();
     if (!carried.ok) return carried;
+    if (!rr.ok && rr.code === TDX.OPERAND_BUSY && persistent) rr = respond();
     if (!rr.ok && rr.code === TDX.OPERAND_BUSY) this.devif.devifResponse(tdi, { failed: 'abandoned after TDX_OPERAND_BUSY' });
     return rr;
   }

@@ -1,5 +1,6 @@
 import { type Bdf, type FwResult, type IommuPort, OK, TRACER, type Tracer, type TrustedDmaContext, type VmId } from '@teeio/core';
 import { inject, injectable } from 'tsyringe';
+import { retryBusy } from '../host/driver.js';
 import { DmarCalls } from '../module/dmar.js';
 import { TdxFirmware } from '../module/firmware.js';
 
@@ -41,19 +42,22 @@ export class TdxIommu implements IommuPort {
     return this.tracer.as('iommufd', () => this.dmar.dmarBlock(tdi));
   }
 
-  /** Block (unless blocked), invalidate (unless done), remove: a retried teardown continues where it stopped. */
+  /**
+   * Block (unless blocked), invalidate (unless done), remove: a repeated teardown continues
+   * where it stopped. Teardown is not given up on a busy module: each call is made once more.
+   */
   teardownTrusted(_vm: VmId, tdi: Bdf): FwResult {
     const e = this.fw.state.dmar[tdi];
     if (!e) return OK;
     if (e.state !== 'BLOCKED') {
-      const r = this.dmar.dmarBlock(tdi);
+      const r = retryBusy(() => this.dmar.dmarBlock(tdi));
       if (!r.ok) return r;
     }
     if (!this.fw.state.dmar[tdi]?.invalidated) {
-      const r = this.dmar.iqInvalidate(tdi);
+      const r = retryBusy(() => this.dmar.iqInvalidate(tdi));
       if (!r.ok) return r;
     }
-    return this.dmar.dmarRemove(tdi);
+    return retryBusy(() => this.dmar.dmarRemove(tdi));
   }
 
   t1Translates(vm: VmId, tdi: Bdf): boolean {

@@ -112,23 +112,23 @@ export class TdxTsm implements TsmPort {
     if (stream) {
       const h = stream.handle;
       if (stream.keyed && !stream.blocked) {
-        const r = this.host.extension(String(h), () => this.spdm.ideStreamKm(h, 'STOP'), (t) => this.spdm.resumeIdeStreamKm(h, 'STOP', t), stream.spdmId);
+        const r = this.host.extension(String(h), () => this.spdm.ideStreamKm(h, 'STOP'), (t) => this.spdm.resumeIdeStreamKm(h, 'STOP', t), stream.spdmId, true);
         if (!r.ok) return r;
       }
       if (!this.fw.stream(h)?.blocked) {
-        const r = this.spdm.ideStreamBlock(h);
+        const r = retryBusy(() => this.spdm.ideStreamBlock(h));
         if (!r.ok) return r;
       }
-      const r = this.spdm.ideStreamDelete(h);
+      const r = retryBusy(() => this.spdm.ideStreamDelete(h));
       if (!r.ok) return r;
     }
     const session = this.fw.spdmOfDsm(dsm);
     if (!session) return OK;
     if (session.state === 'CONNECTED') {
-      const r = this.spdm.spdmDisconnect(session.spdmId);
+      const r = retryBusy(() => this.spdm.spdmDisconnect(session.spdmId));
       if (!r.ok) return r;
     }
-    return this.spdm.spdmDelete(session.spdmId);
+    return retryBusy(() => this.spdm.spdmDelete(session.spdmId));
   }
 
   /** tsm/disconnect; pci_tsm_disconnect unbinds every TDI first, so DEVIFs left mean a caller bug. */
@@ -167,22 +167,32 @@ export class TdxTsm implements TsmPort {
   /** A failed bind: STOP through the module (LOCK may have reached the device), then remove the DEVIF. */
   private undoBind(tdi: Bdf, cause: FwResult): FwResult<never> {
     if (this.fw.devif(tdi)) {
-      this.host.tdisp(tdi, 'STOP_INTERFACE_REQUEST');
-      this.devif.devifRemove(tdi);
+      this.stop(tdi);
+      this.unbind(tdi);
     }
     return cause as FwResult<never>;
   }
 
-  /** STOP_INTERFACE_REQUEST through the module (VMM-generated): CONFIG_UNLOCKED, nonce scrubbed. */
+  /**
+   * STOP_INTERFACE_REQUEST through the module (VMM-generated): CONFIG_UNLOCKED, nonce scrubbed.
+   * Teardown cannot be refused (pci_tsm's unbind returns nothing, inferred), so a busy call is
+   * made once more; and when STOP still cannot complete (the device does not answer), the host
+   * blocks the TDI's IDE stream: the module's other condition for S-EPT unmap and TDI removal
+   * ([MOD]: "CONFIG_UNLOCKED or a blocked IDE stream"), so the teardown can go on. The failure
+   * is still reported; the DSM needs a reconnect before it binds again (teeio's choice).
+   */
   stop(tdi: Bdf): FwResult {
-    if (!this.fw.devif(tdi)) return fail(TDX.OPERAND_INVALID, `${tdi} has no DEVIF`);
-    const r = this.host.tdisp(tdi, 'STOP_INTERFACE_REQUEST');
-    return r.ok ? OK : r;
+    const d = this.fw.devif(tdi);
+    if (!d) return fail(TDX.OPERAND_INVALID, `${tdi} has no DEVIF`);
+    const r = this.host.tdisp(tdi, 'STOP_INTERFACE_REQUEST', false, true);
+    if (r.ok) return OK;
+    if (this.fw.devif(tdi)?.tdispSts !== 'CONFIG_UNLOCKED' && !this.fw.stream(d.streamHandle)?.blocked) retryBusy(() => this.spdm.ideStreamBlock(d.streamHandle));
+    return r;
   }
 
   /** TDI ownership reclaim and metadata free: TDH.DEVIF.REMOVE. */
   unbind(tdi: Bdf): FwResult {
-    return this.devif.devifRemove(tdi);
+    return retryBusy(() => this.devif.devifRemove(tdi));
   }
 
   /**
