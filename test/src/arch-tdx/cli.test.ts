@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../core/src/cli/io.js';
 import { runCli } from '../../../core/src/cli/program.js';
-import { EXAMPLES, exampleFiles } from './harness.js';
+import { EXAMPLES, tdxExamples } from './harness.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -24,7 +24,7 @@ describe('teeio with --arch tdx', () => {
     expect(loaded).toEqual([expect.objectContaining({ name: '@teeio/arch-tdx', arch: 'tdx', firmware: expect.objectContaining({ injectedFailure: 'TDX_OPERAND_BUSY' }), ports: ['tsm', 'mmio', 'iommu', 'attestation'] })]);
   });
 
-  it.each(exampleFiles())('teeio run --arch tdx examples/%s passes (exit 0)', async (file) => {
+  it.each(tdxExamples())('teeio run --arch tdx examples/%s passes (exit 0)', async (file) => {
     const r = await teeio(['run', '--arch', 'tdx', '--format', 'json', `${EXAMPLES}${file}`]);
     expect(r.err).toBe('');
     expect(JSON.parse(r.out)).toMatchObject({ arch: 'tdx', outcome: 'pass' });

@@ -46,6 +46,13 @@ export const exampleFiles = (prefix = ''): string[] =>
 
 export const example = (file: string): Scenario => loadScenario(join(EXAMPLES, file));
 
+/**
+ * The examples whose outcome on TDX is defined: the arch-neutral ones, the tdx-* ones, and
+ * another arch's (its file name starts with that arch) only when it states what TDX does.
+ */
+export const tdxExamples = (): string[] =>
+  exampleFiles().filter((f) => !/^(sev-tio|cca)-/.test(f) || example(f).expectByArch?.['tdx'] !== undefined);
+
 /** The TDX plugin as the host loads it, optionally with rules ablated; `seen` receives each run's container. */
 export function tdxPlugin(ablate: readonly TdxRuleId[] = [], seen?: (c: DependencyContainer) => void): LoadedPlugin {
   return {

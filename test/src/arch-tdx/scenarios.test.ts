@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TDI, example, exampleFiles, runTdx } from './harness.js';
+import { TDI, example, tdxExamples, runTdx } from './harness.js';
 
 /** Firmware calls of a run, as `op result`, in order. */
 const calls = (trace: readonly { actor: string; op: string; result: string }[]) => trace.filter((e) => e.actor === 'firmware').map((e) => `${e.op} ${e.result}`);
@@ -12,7 +12,7 @@ function at(trace: readonly { actor: string; op: string; result: string }[], op:
 }
 
 describe('every example on TDX', () => {
-  it.each(exampleFiles())('%s gives the outcome it expects', (file) => {
+  it.each(tdxExamples())('%s gives the outcome it expects', (file) => {
     const { report } = runTdx(example(file));
     expect(report.expectations.filter((x) => !x.ok)).toEqual([]);
     expect(report.outcome).toBe('pass');
