@@ -10,6 +10,9 @@ export const vmDestroyedAfterUnbind: Invariant = {
     if (!w.vmDestroyRequiresUnbind) return [];
     return Object.entries(w.host.kvm)
       .filter(([, v]) => (v.boundAtDestroy ?? []).length > 0)
-      .map(([vm, v]): Breach => ({ message: `${vm} was destroyed with ${(v.boundAtDestroy ?? []).join(', ')} still bound`, objects: [vm, ...(v.boundAtDestroy ?? [])] }));
+      .map(([vm, v]): Breach => ({
+        message: `${vm} ${v.phase === 'destroyed' ? 'was destroyed' : 'went to teardown (the firmware refused it)'} with ${(v.boundAtDestroy ?? []).join(', ')} still bound`,
+        objects: [vm, ...(v.boundAtDestroy ?? [])],
+      }));
   },
 };
