@@ -28,6 +28,7 @@ import {
 import { inject, injectable } from 'tsyringe';
 import { SVM_VMGEXIT_SEV_TIO_OP, TioOp, type TioOpName } from './codes.js';
 import { Psp, type Resume } from './psp.js';
+import { extentStart } from './rmp.js';
 import { SevTioFirmware, type SpdmReply, type SpdmRequest, type TioStatus } from './state.js';
 
 /** The kernel's errors, negative errno as dmesg prints them. */
@@ -310,10 +311,8 @@ export class SevTioHost {
         if (!clear.ok) return clear;
       }
     }
-    const ranges = new Map<number, bigint[]>();
-    for (const [page, e] of Object.entries(this.fw.state.rmp)) if (e.tdi === tdi) ranges.set(e.rangeIndex, [...(ranges.get(e.rangeIndex) ?? []), BigInt(`0x${page}`)]);
-    for (const pages of ranges.values()) {
-      const r = this.psp.rmpMakeShared(pages, 'rmp_make_shared at unbind');
+    for (const e of this.fw.state.rmp.filter((x) => x.tdi === tdi)) {
+      const r = this.psp.rmpMakeShared(extentStart(e), e.pages, 'rmp_make_shared at unbind');
       if (!r.ok) return r;
     }
     delete this.h.tdis[tdi];

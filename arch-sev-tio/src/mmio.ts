@@ -21,7 +21,8 @@ import {
 import { inject, injectable } from 'tsyringe';
 import { Errno, SevTioHost } from './ccp.js';
 import { Psp } from './psp.js';
-import { PAGE, SevTioFirmware, fenceKey, pageKey } from './state.js';
+import { extentStart, rmpEntryAt } from './rmp.js';
+import { PAGE, SevTioFirmware, fenceKey } from './state.js';
 
 /**
  * Private MMIO on SEV-TIO: the hypervisor's own mappings stay ("KVM: X86: Handle private MMIO as
@@ -75,14 +76,16 @@ export class SevTioMmio implements MmioPort {
    * leads to.
    */
   unmapPrivate(_vm: VmId, tdi: Bdf, range: TeeMmioRange): FwResult {
-    const pages = Object.entries(this.s.rmp)
-      .filter(([, e]) => e.tdi === tdi && e.rangeIndex === range.rangeIndex)
-      .map(([page]) => BigInt(`0x${page}`));
-    if (pages.length === 0) return OK;
+    const extents = this.s.rmp.filter((e) => e.tdi === tdi && e.rangeIndex === range.rangeIndex);
+    if (extents.length === 0) return OK;
     const t = this.s.tdis[tdi];
     const bound = t !== undefined && t.status !== 'UNBOUND';
-    const validated = pages.some((p) => this.s.rmp[pageKey(p)]?.validated);
-    const r = this.psp.rmpMakeShared(pages, bound ? `revoked while ${tdi} is ${t.status}` : 'rmp_make_shared');
+    const validated = extents.some((e) => e.validated);
+    let r: FwResult = OK;
+    for (const e of extents) {
+      r = this.psp.rmpMakeShared(extentStart(e), e.pages, bound ? `revoked while ${tdi} is ${t.status}` : 'rmp_make_shared');
+      if (!r.ok) return r;
+    }
     if (r.ok && bound)
       this.tracer.record({
         actor: 'firmware',
@@ -147,7 +150,7 @@ export class SevTioMmio implements MmioPort {
    */
   hostAccessOutcome(hpa: bigint, hostMapped: boolean): HostAccessOutcome {
     if (!hostMapped) return { reaches: false, effect: 'no hypervisor mapping' };
-    const e = this.s.rmp[pageKey(hpa)];
+    const e = rmpEntryAt(this.s.rmp, hpa);
     if (e) return { reaches: false, effect: `RMP fault: the page is assigned to ASID ${e.asid} (${e.tdi}); the #PF stops the access in the CPU: no device disturbance, no TDISP ERROR` };
     const locked = this.lockedTdiAt(hpa);
     if (locked) return { reaches: false, effect: `no RMP entry: the T=0 request reaches ${locked} (${this.link.tdiState(locked)}), which refuses it and goes to ERROR` };
@@ -156,7 +159,7 @@ export class SevTioMmio implements MmioPort {
 
   hostAccess(hpa: bigint, hostMapped: boolean, _write: boolean): HostAccessOutcome {
     const o = this.hostAccessOutcome(hpa, hostMapped);
-    const locked = hostMapped && !this.s.rmp[pageKey(hpa)] ? this.lockedTdiAt(hpa) : undefined;
+    const locked = hostMapped && !rmpEntryAt(this.s.rmp, hpa) ? this.lockedTdiAt(hpa) : undefined;
     if (locked) this.link.event(locked, (requesterId) => ({ kind: 'DEVICE_ERROR', requesterId }));
     return o;
   }
@@ -173,8 +176,8 @@ export class SevTioMmio implements MmioPort {
     const { tdi, t } = hit;
     if (this.fw.fenced(t.dsm, g.asid)) return { reaches: false, effect: write ? `write dropped: ASID ${g.asid} is fenced` : `reads all ones: ASID ${g.asid} is fenced` };
     const hpa = BigInt(`0x${hit.v.hpa}`) + (gpa - hit.gpa0);
-    const e = this.s.rmp[pageKey(hpa)];
-    if (!e || e.asid !== g.asid || !e.validated || BigInt(`0x${e.gpa}`) !== (gpa & ~(PAGE - 1n))) {
+    const e = rmpEntryAt(this.s.rmp, hpa);
+    if (!e || e.asid !== g.asid || !e.validated || e.pageGpa !== (gpa & ~(PAGE - 1n))) {
       if (t.status === 'UNBOUND') return { reaches: false, effect: `RMP fault at HPA 0x${hpa.toString(16)} (${tdi} is unbound)` };
       const cause = `RMP violation on ${tdi}'s MMIO at HPA 0x${hpa.toString(16)} (revoked by the host)`;
       this.s.fences[fenceKey(t.dsm, g.asid)] = { dsm: t.dsm, asid: g.asid, cause };
@@ -189,13 +192,13 @@ export class SevTioMmio implements MmioPort {
   /** The RMP's assigned MMIO pages, one mapping per report range; usable once all are validated. */
   view(): readonly PrivateMapping[] {
     const groups = new Map<string, PrivateMapping>();
-    for (const [page, e] of Object.entries(this.s.rmp)) {
+    for (const e of this.s.rmp) {
       const key = `${e.vm}|${e.tdi}|${e.rangeIndex}`;
-      const hpa = BigInt(`0x${page}`);
+      const hpa = extentStart(e);
       const gpa = BigInt(`0x${e.gpa}`);
       const m = groups.get(key);
-      if (!m) groups.set(key, { vm: e.vm, tdi: e.tdi, rangeIndex: e.rangeIndex, rangeId: e.rangeId, gpa, hpa, pages: 1, guestUsable: e.validated });
-      else groups.set(key, { ...m, gpa: gpa < m.gpa ? gpa : m.gpa, hpa: hpa < m.hpa ? hpa : m.hpa, pages: m.pages + 1, guestUsable: m.guestUsable && e.validated });
+      if (!m) groups.set(key, { vm: e.vm, tdi: e.tdi, rangeIndex: e.rangeIndex, rangeId: e.rangeId, gpa, hpa, pages: e.pages, guestUsable: e.validated });
+      else groups.set(key, { ...m, gpa: gpa < m.gpa ? gpa : m.gpa, hpa: hpa < m.hpa ? hpa : m.hpa, pages: m.pages + e.pages, guestUsable: m.guestUsable && e.validated });
     }
     return [...groups.values()];
   }

@@ -45,7 +45,8 @@ import {
   type SevRetName,
   type TdiBindStatus,
 } from './codes.js';
-import { type DevCtx, PAGE, type Program, SevTioFirmware, type SpdmReply, type SpdmRequest, type TdiCtx, type TioStatus, fenceKey, pageKey } from './state.js';
+import { overlaps, rmpEntryAt, rmpUpdatePages } from './rmp.js';
+import { type DevCtx, PAGE, type Program, SevTioFirmware, type SpdmReply, type SpdmRequest, type TdiCtx, type TioStatus, fenceKey } from './state.js';
 
 /** How the host issues a command: afresh, with the device's answer, or with grown buffers. */
 export type Resume = { readonly kind: 'issue' } | { readonly kind: 'reply'; readonly reply: SpdmReply } | { readonly kind: 'expanded'; readonly outputLen: number };
@@ -326,12 +327,13 @@ export class Psp {
       const r = yield* exchange({ proto: 'IDE_KM', message: msg });
       if (r.proto !== 'IDE_KM' || r.message.objectId !== 'KP_ACK' || r.message.status !== KpAckStatus.SUCCESS) return sev('SEV_RET_SEV_STATUS_ERR_IN_DEV_CONN', `KEY_PROG ${s.direction}/${s.sub}: ${replyText(r)}`);
     }
+    dev.ideStreamIds = [streamId];
     for (const s of slots) {
+      // Recorded as K_SET_GO goes out, so that a disconnect stops every key that may be live.
+      dev.keysGo.push(`${s.direction}/${s.sub}`);
       const r = yield* exchange({ proto: 'IDE_KM', message: { objectId: 'K_SET_GO', streamId, keySubStream: s.keySubStream, portIndex: 0 } as IdeKmMessage });
       if (r.proto !== 'IDE_KM' || r.message.objectId !== 'K_SET_GOSTOP_ACK') return sev('SEV_RET_SEV_STATUS_ERR_IN_DEV_CONN', `K_SET_GO ${s.direction}/${s.sub}: ${replyText(r)}`);
-      dev.keysGo.push(`${s.direction}/${s.sub}`);
     }
-    dev.ideStreamIds = [streamId];
     const certificates = deviceBytes(`certificate chain of ${dsm}, slot ${p.certSlot}`, 22);
     yield* output(certificates.length, p.outputLen);
     Object.assign(dev, { ctxState: 'CONNECTED', tcMask: p.tcMask, certSlot: p.certSlot, certificates: toHex(certificates), certDigest: sha384(certificates) });
@@ -473,13 +475,19 @@ export class Psp {
       if (caps.proto !== 'TDISP' || caps.message.messageType !== 'TDISP_CAPABILITIES') return sev('SEV_RET_SPDM_ERROR', `GET_TDISP_CAPABILITIES: ${replyText(caps)}`);
       const unsupported = p.lockFlags & ~caps.message.lockInterfaceFlagsSupported;
       if (unsupported !== 0) return sev('SEV_RET_INVALID_PARAM', `the device does not support LOCK flags 0x${unsupported.toString(16)}`);
+      // The binding is recorded as the LOCK goes out: if the host never brings the answer back,
+      // the TDI may be locked, and TIO_TDI_INFO/TIO_TDI_UNBIND must know it.
+      Object.assign(t, { status: 'BIND_LOCKED', vm, gctx: p.gctx, asid: guest.asid, guestDeviceId: p.guestDeviceId, lockFlags: p.lockFlags, ran: false, validated: [], nonTee: {} });
+      // The PSP keeps the TDI's DMA blocked until the guest writes its sDTE [REF §2].
+      this.s.sdtes[tdi] = { vm, asid: guest.asid, guestDeviceId: p.guestDeviceId, ideStreamId: dev.ideStreamIds[0] ?? 0, valid: false, dmaEnabled: false, vtomEn: false, vtom: VTOM_MAX.toString(16) };
       const lock = yield* exchange(
         this.tdisp(tdi, { messageType: 'LOCK_INTERFACE_REQUEST', flags: p.lockFlags, defaultStreamId: dev.ideStreamIds[0] ?? 0, mmioReportingOffset: 0n, bindP2pAddressMask: 0n }),
       );
-      if (lock.proto !== 'TDISP' || lock.message.messageType !== 'LOCK_INTERFACE_RESPONSE') return sev('SEV_RET_SPDM_ERROR', `LOCK_INTERFACE_REQUEST: ${replyText(lock)}`);
-      Object.assign(t, { status: 'BIND_LOCKED', vm, gctx: p.gctx, asid: guest.asid, guestDeviceId: p.guestDeviceId, lockFlags: p.lockFlags, nonce: toHex(lock.message.startInterfaceNonce), ran: false, validated: [], nonTee: {} });
-      // The PSP keeps the TDI's DMA blocked until the guest writes its sDTE [REF §2].
-      this.s.sdtes[tdi] = { vm, asid: guest.asid, guestDeviceId: p.guestDeviceId, ideStreamId: dev.ideStreamIds[0] ?? 0, valid: false, dmaEnabled: false, vtomEn: false, vtom: VTOM_MAX.toString(16) };
+      if (lock.proto !== 'TDISP' || lock.message.messageType !== 'LOCK_INTERFACE_RESPONSE') {
+        this.unbound(tdi, t);
+        return sev('SEV_RET_SPDM_ERROR', `LOCK_INTERFACE_REQUEST: ${replyText(lock)}`);
+      }
+      t.nonce = toHex(lock.message.startInterfaceNonce);
       const report = yield* this.readReport(tdi);
       if (typeof report === 'string') return sev('SEV_RET_SPDM_ERROR', `GET_DEVICE_INTERFACE_REPORT: ${report}`);
       Object.assign(t, { report: toHex(report), intfReportCounter: ++this.s.reportCounter });
@@ -487,10 +495,15 @@ export class Psp {
     else if (t.gctx !== p.gctx) return sev('SEV_RET_INVALID_GUEST', `${tdi} is bound to another guest`);
     if (p.run && t.status === 'BIND_LOCKED') {
       if (!t.nonce) return sev('SEV_RET_SEV_STATUS_INVALID_TDI_STATE', `${tdi} has no START_INTERFACE_NONCE`);
-      const start = yield* exchange(this.tdisp(tdi, { messageType: 'START_INTERFACE_REQUEST', startInterfaceNonce: fromHex(t.nonce) }));
-      if (start.proto !== 'TDISP' || start.message.messageType !== 'START_INTERFACE_RESPONSE') return sev('SEV_RET_SPDM_ERROR', `START_INTERFACE_REQUEST: ${replyText(start)}`);
+      const nonce = t.nonce;
+      // As with LOCK: recorded as START goes out.
       Object.assign(t, { status: 'BIND_RUN', ran: true });
       delete t.nonce;
+      const start = yield* exchange(this.tdisp(tdi, { messageType: 'START_INTERFACE_REQUEST', startInterfaceNonce: fromHex(nonce) }));
+      if (start.proto !== 'TDISP' || start.message.messageType !== 'START_INTERFACE_RESPONSE') {
+        Object.assign(t, { status: 'BIND_LOCKED', nonce });
+        return sev('SEV_RET_SPDM_ERROR', `START_INTERFACE_REQUEST: ${replyText(start)}`);
+      }
     }
     const report = fromHex(t.report ?? '');
     yield* output(report.length, p.outputLen);
@@ -517,11 +530,16 @@ export class Psp {
     const r = yield* exchange(this.tdisp(tdi, { messageType: 'STOP_INTERFACE_REQUEST' }));
     const stopped = r.proto === 'TDISP' && r.message.messageType === 'STOP_INTERFACE_RESPONSE';
     if (!stopped && !force) return sev('SEV_RET_SPDM_ERROR', `STOP_INTERFACE_REQUEST: ${replyText(r)}`);
+    this.unbound(tdi, t);
+    return OK;
+  }
+
+  /** The TDI is no longer bound: its nonce is gone and its DMA blocked; the context keeps its guest until reclaimed. */
+  private unbound(tdi: Bdf, t: TdiCtx): void {
     t.status = 'UNBOUND';
     delete t.nonce;
     const sdte = this.s.sdtes[tdi];
     if (sdte) Object.assign(sdte, { valid: false, dmaEnabled: false });
-    return OK;
   }
 
   /** TIO_TDI_STATUS: the TDISP state, asked of the device (GET_DEVICE_INTERFACE_STATE). */
@@ -644,7 +662,7 @@ export class Psp {
       const first = base + q.rangeOffset;
       if (q.pages <= 0 || q.rangeOffset < 0n || first + BigInt(q.pages) * PAGE > end) return v('MMIO_VALIDATE_OUT_OF_RANGE', `offset 0x${q.rangeOffset.toString(16)} + ${q.pages} page(s) is outside range ${q.rangeId}`);
       const pages = Array.from({ length: q.pages }, (_, i) => ({ hpa: first + BigInt(i) * PAGE, gpa: q.gpa + BigInt(i) * PAGE }));
-      const entries = pages.map((p) => this.s.rmp[pageKey(p.hpa)]);
+      const entries = pages.map((p) => rmpEntryAt(this.s.rmp, p.hpa));
       const asid = t.asid ?? 0;
       const stream = this.s.devices[dsm]?.ideStreamIds[0];
       const notAssigned = entries.findIndex((e) => !e || e.asid !== asid || e.ideStreamId !== stream);
@@ -653,10 +671,10 @@ export class Psp {
       if (!q.force && assigned.some((e) => e.validated !== assigned[0]?.validated)) return v('MMIO_VALIDATE_NOT_UNIFORM', 'the Validated bit is not uniform over the subrange');
       const mutable = assigned.findIndex((e) => !e.validated && !e.immutable);
       if (mutable >= 0) return v('MMIO_VALIDATE_NOT_IMMUTABLE', `page 0x${pages[mutable]?.hpa.toString(16)} is not immutable`);
-      const unmapped = assigned.findIndex((e, i) => BigInt(`0x${e.gpa}`) !== pages[i]?.gpa);
-      if (unmapped >= 0) return v('MMIO_VALIDATE_NOT_MAPPED', `page 0x${pages[unmapped]?.hpa.toString(16)} is mapped at GPA 0x${assigned[unmapped]?.gpa}, not 0x${pages[unmapped]?.gpa.toString(16)}`);
+      const unmapped = assigned.findIndex((e, i) => e.pageGpa !== pages[i]?.gpa);
+      if (unmapped >= 0) return v('MMIO_VALIDATE_NOT_MAPPED', `page 0x${pages[unmapped]?.hpa.toString(16)} is mapped at GPA 0x${assigned[unmapped]?.pageGpa.toString(16)}, not 0x${pages[unmapped]?.gpa.toString(16)}`);
       const changed = assigned.some((e) => e.validated !== q.validated);
-      for (const e of assigned) e.validated = q.validated;
+      this.s.rmp = rmpUpdatePages(this.s.rmp, first, q.pages, (e) => ({ ...e, validated: q.validated }));
       const record = { rangeId: q.rangeId, gpa: q.gpa.toString(16), hpa: first.toString(16), pages: q.pages };
       const overlaps = (r: { hpa: string; pages: number }) => BigInt(`0x${r.hpa}`) < first + BigInt(q.pages) * PAGE && first < BigInt(`0x${r.hpa}`) + BigInt(r.pages) * PAGE;
       t.validated = [...t.validated.filter((r) => !overlaps(r)), ...(q.validated ? [record] : [])];
@@ -732,12 +750,10 @@ export class Psp {
   rmpMakePrivate(e: { vm: VmId; tdi: Bdf; asid: number; ideStreamId: number; rangeIndex: number; rangeId: number; hpa: bigint; gpa: bigint; pages: number; immutable: boolean }): FwResult {
     const args = { hpa: e.hpa, gpa: e.gpa, pages: e.pages, asid: e.asid, assigned: 1, immutable: e.immutable ? 1 : 0 };
     return this.calls.call(RMPUPDATE, args, () => {
-      const keys = Array.from({ length: e.pages }, (_, i) => pageKey(e.hpa + BigInt(i) * PAGE));
-      const busy = keys.find((k) => this.s.rmp[k]);
-      if (busy) return fail(RMPUPDATE_FAIL_INUSE, `page 0x${busy} is assigned already`);
-      keys.forEach((k, i) => {
-        this.s.rmp[k] = { asid: e.asid, gpa: (e.gpa + BigInt(i) * PAGE).toString(16), validated: false, immutable: e.immutable, ideStreamId: e.ideStreamId, vm: e.vm, tdi: e.tdi, rangeIndex: e.rangeIndex, rangeId: e.rangeId };
-      });
+      const busy = overlaps(this.s.rmp, e.hpa, e.pages);
+      if (busy) return fail(RMPUPDATE_FAIL_INUSE, `pages from 0x${busy.hpa} are assigned to ASID ${busy.asid} already`);
+      const { vm, tdi, asid, ideStreamId, rangeIndex, rangeId, pages, immutable } = e;
+      this.s.rmp.push({ hpa: e.hpa.toString(16), pages, gpa: e.gpa.toString(16), asid, validated: false, immutable, ideStreamId, vm, tdi, rangeIndex, rangeId });
       return OK;
     });
   }
@@ -747,10 +763,9 @@ export class Psp {
    * AMD, the host can 'revoke' at any time" [REF §3]); teeio lets it revert immutable MMIO
    * entries too, since the sources say the CCP driver clears the RMP but not how.
    */
-  rmpMakeShared(hpas: readonly bigint[], why: string): FwResult {
-    const first = hpas[0] ?? 0n;
-    return this.calls.call(RMPUPDATE, { hpa: first, pages: hpas.length, assigned: 0, why }, () => {
-      for (const h of hpas) delete this.s.rmp[pageKey(h)];
+  rmpMakeShared(hpa: bigint, pages: number, why: string): FwResult {
+    return this.calls.call(RMPUPDATE, { hpa, pages, assigned: 0, why }, () => {
+      this.s.rmp = rmpUpdatePages(this.s.rmp, hpa, pages, () => undefined);
       return OK;
     });
   }

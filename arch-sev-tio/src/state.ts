@@ -84,13 +84,16 @@ export interface ValidatedRange {
 }
 
 /**
- * An RMP entry of an MMIO page assigned to a guest; a page with no entry is hypervisor-owned.
- * `vm`, `tdi`, `rangeIndex` and `rangeId` are KVM's bookkeeping of why it assigned the page.
+ * RMP entries of consecutive MMIO pages assigned to a guest with the same attributes, from `hpa`
+ * (hex) for `pages` pages at GPAs from `gpa` (hex). A page in no extent is hypervisor-owned.
+ * `vm`, `tdi`, `rangeIndex` and `rangeId` are KVM's bookkeeping of why it assigned the pages.
  */
-export interface RmpEntry {
+export interface RmpExtent {
+  readonly hpa: string;
+  readonly pages: number;
   readonly asid: number;
   readonly gpa: string;
-  validated: boolean;
+  readonly validated: boolean;
   readonly immutable: boolean;
   readonly ideStreamId: number;
   readonly vm: VmId;
@@ -175,8 +178,8 @@ export interface PspState {
   nextAsid: number;
   devices: Record<Bdf, DevCtx>;
   tdis: Record<Bdf, TdiCtx>;
-  /** RMP entries of assigned MMIO pages by 4 KiB page address, hex. */
-  rmp: Record<string, RmpEntry>;
+  /** The RMP entries of assigned MMIO pages, as extents. */
+  rmp: RmpExtent[];
   sdtes: Record<Bdf, Sdte>;
   /** ASID fences by `<dsm>/<asid>`: set by the root complex, cleared by TIO_ASID_FENCE_CLEAR. */
   fences: Record<string, { readonly dsm: Bdf; readonly asid: number; readonly cause: string }>;
@@ -191,7 +194,7 @@ export const initialPspState = (): PspState => ({
   nextAsid: 1,
   devices: {},
   tdis: {},
-  rmp: {},
+  rmp: [],
   sdtes: {},
   fences: {},
   reportCounter: 0,
@@ -203,7 +206,6 @@ export type Program<T> = Generator<{ spdm: SpdmRequest } | { expand: number }, T
 
 export const fenceKey = (dsm: Bdf, asid: number): string => `${dsm}/${asid}`;
 export const PAGE = 0x1000n;
-export const pageKey = (hpa: bigint): string => (hpa & ~(PAGE - 1n)).toString(16);
 
 /**
  * The firmware state every class of the plugin shares in one run. Besides the plain data it

@@ -107,7 +107,7 @@ describe('SEV-TIO: the hypervisor keeps its mappings; the RMP enforces', () => {
     expect(rig.w.host.vfio[VF]?.hostMmap).toBe(true);
     expect(rig.w.host.kvm[VM]?.sharedMmio).toContain(VF);
     const range = rig.range();
-    const entry = rig.fw.state.rmp[range.hpa.toString(16)];
+    const entry = rig.fw.state.rmp.find((e) => e.hpa === range.hpa.toString(16));
     expect(entry).toMatchObject({ asid: rig.fw.state.guests[VM]?.asid, gpa: range.gpa.toString(16), validated: false, immutable: true, ideStreamId: 0 });
     expect(rig.w.ports.mmio.hostAccessOutcome(range.hpa, true)).toMatchObject({ reaches: false, effect: expect.stringMatching(/^RMP fault/) });
     rig.checkAll();
@@ -141,6 +141,17 @@ describe('SEV-TIO: the hypervisor keeps its mappings; the RMP enforces', () => {
     if (blobsNow) blobsNow.measurements = blobsNow.measurements.replace(/^../, 'ff');
     expect(rig.step('guest.get-evidence').ok).toBe(true);
     expect(rig.step('guest.verify-evidence')).toMatchObject({ ok: false, code: 'GUEST_REJECTED' });
+  });
+
+  it('changes the freshness token even when the host relocks without reading the report again (no TIO_TDI_REPORT)', () => {
+    const rig = new Rig();
+    for (const f of ['connect', 'createVpci'] as const) rig.flow(f);
+    expect(rig.step('tsm.bind').ok).toBe(true);
+    const before = rig.w.ports.attestation.freshness(VM, VF);
+    for (const s of ['tsm.stop', 'tsm.unbind', 'tsm.bind'] as const) expect(rig.step(s).ok).toBe(true);
+    const after = rig.w.ports.attestation.freshness(VM, VF);
+    expect(before.ok && after.ok).toBe(true);
+    expect(after).not.toEqual(before);
   });
 
   it('changes the freshness token (intf_report_counter) when the host locks the TDI again', () => {

@@ -1,0 +1,47 @@
+import { PAGE } from './state.js';
+import type { RmpExtent } from './state.js';
+
+/**
+ * The RMP for MMIO as extents of consecutive 4 KiB pages with the same attributes (an RMP entry
+ * per page is what the hardware has; a 256 MiB BAR would be 65536 of them). A page in no extent
+ * is hypervisor-owned. Extents are split where an operation covers part of one.
+ */
+
+export const extentStart = (e: RmpExtent): bigint => BigInt(`0x${e.hpa}`);
+export const extentEnd = (e: RmpExtent): bigint => extentStart(e) + BigInt(e.pages) * PAGE;
+
+/** The RMP entry of the page at `hpa`, as the hardware would hold it. */
+export function rmpEntryAt(rmp: readonly RmpExtent[], hpa: bigint): (RmpExtent & { readonly pageGpa: bigint }) | undefined {
+  const page = hpa & ~(PAGE - 1n);
+  const e = rmp.find((x) => page >= extentStart(x) && page < extentEnd(x));
+  return e && { ...e, pageGpa: BigInt(`0x${e.gpa}`) + (page - extentStart(e)) };
+}
+
+export function overlaps(rmp: readonly RmpExtent[], hpa: bigint, pages: number): RmpExtent | undefined {
+  const end = hpa + BigInt(pages) * PAGE;
+  return rmp.find((x) => extentStart(x) < end && hpa < extentEnd(x));
+}
+
+/** `e` restricted to [from, to), or undefined when they do not meet. */
+function slice(e: RmpExtent, from: bigint, to: bigint): RmpExtent | undefined {
+  const a = extentStart(e) > from ? extentStart(e) : from;
+  const b = extentEnd(e) < to ? extentEnd(e) : to;
+  if (a >= b) return undefined;
+  return { ...e, hpa: a.toString(16), gpa: (BigInt(`0x${e.gpa}`) + (a - extentStart(e))).toString(16), pages: Number((b - a) / PAGE) };
+}
+
+/**
+ * The RMP with the pages [hpa, hpa + pages) replaced by `f` of their extents (undefined drops
+ * them: hypervisor-owned again). Pages outside are untouched.
+ */
+export function rmpUpdatePages(rmp: readonly RmpExtent[], hpa: bigint, pages: number, f: (e: RmpExtent) => RmpExtent | undefined): RmpExtent[] {
+  const end = hpa + BigInt(pages) * PAGE;
+  return rmp.flatMap((e) => {
+    if (extentEnd(e) <= hpa || extentStart(e) >= end) return [e];
+    const before = slice(e, extentStart(e), hpa);
+    const inside = slice(e, hpa, end);
+    const after = slice(e, end, extentEnd(e));
+    const changed = inside && f(inside);
+    return [before, changed, after].filter((x): x is RmpExtent => x !== undefined);
+  });
+}
