@@ -2,11 +2,13 @@ import type { Bdf, VmId } from '../model/ids.js';
 import { type FwResult, OK } from '../ports/result.js';
 import type { World } from '../world/world.js';
 import { Errno, errno } from './errno.js';
-import { kvmGet, kvmPut } from './kvm.js';
+import { kvmGet, kvmPut, noVm } from './kvm.js';
 
 /** IOMMU_VIOMMU_ALLOC: one secure vIOMMU per VM; it holds a KVM reference until destroyed. */
 export function viommuAlloc(w: World, vm: VmId): FwResult {
   if (w.host.iommufd.viommus[vm]) return OK;
+  const missing = noVm(w, vm);
+  if (missing) return missing;
   if (w.faults.shouldFail('alloc')) return errno(Errno.ENOMEM, `iommufd vIOMMU for ${vm} (fail_nth)`);
   const r = w.ports.iommu.allocViommu(vm);
   if (!r.ok) return r;

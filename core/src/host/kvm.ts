@@ -19,6 +19,16 @@ export function kvmCreateVm(w: World, vm: VmId): FwResult {
   return r;
 }
 
+/**
+ * A VM the VMM does not have: never created (its KVM_CREATE_VM failed) or destroyed already.
+ * What needs the VM (a vIOMMU for it, a KVM mapping into it) fails with -ENOENT instead of
+ * reaching a VM that is not there.
+ */
+export function noVm(w: World, vm: VmId): FwResult | undefined {
+  const v = w.host.kvm[vm];
+  return v && v.phase !== 'destroyed' ? undefined : errno(Errno.ENOENT, v ? `${vm} is destroyed` : `no VM ${vm}`);
+}
+
 /** kvm_get_kvm: `who` pins the VM. */
 export function kvmGet(w: World, vm: VmId, who: string): void {
   vmOf(w, vm).holders.push(who);

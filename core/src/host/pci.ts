@@ -86,12 +86,17 @@ export function pciSetCommand(w: World, bdf: Bdf, bits: { bme?: boolean; mse?: b
   return OK;
 }
 
+/** What an FLR of `bdf` resets: the function and, for a PF, its VFs ("A PF reset affects all subordinate VF TDIs"). */
+export function resetScope(w: World, bdf: Bdf): Bdf[] {
+  return [bdf, ...w.link.vfsOf(bdf)];
+}
+
 /**
  * A Function Level Reset (pci_reset_function). It clears the Command register of the function
  * and, for a PF, reaches its VFs; the device sends a locked TDI to ERROR.
  */
 export function pciFlr(w: World, bdf: Bdf): FwResult<string[]> {
-  const scope = [bdf, ...w.link.vfsOf(bdf)];
+  const scope = resetScope(w, bdf);
   const moved = w.link.event(bdf, (requesterId) => ({ kind: 'FLR', requesterId }));
   reset(w, scope);
   for (const b of scope) Object.assign(pdev(w, b), { bme: false, mse: false });

@@ -17,7 +17,9 @@ export const acceptOnlyFreshEvidence: Invariant = {
       for (const [tdi, d] of Object.entries(g.devices)) {
         const accepted = d.acceptance !== undefined || d.accepted.length > 0 || d.running;
         if (!accepted) continue;
-        if (!d.verified || !d.acceptance) out.push({ message: `${vm} accepted ${tdi} without verified evidence`, objects: [tdi, vm] });
+        // The acceptance record is made only on verified, fresh evidence; fetching evidence again
+        // later (re-attestation) clears `verified` but does not undo an acceptance made on it.
+        if (!d.acceptance) out.push({ message: `${vm} accepted ${tdi} without verified evidence`, objects: [tdi, vm] });
         else if (d.acceptance.evidenceEpoch !== d.acceptance.tdiEpoch)
           out.push({ message: `${vm} accepted ${tdi} on evidence from lock #${d.acceptance.evidenceEpoch}, but the TDI had been locked again (#${d.acceptance.tdiEpoch})`, objects: [tdi, vm] });
       }

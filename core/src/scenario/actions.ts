@@ -1,4 +1,4 @@
-import { pciBarWrite, pciFlr, pciSetCommand, boundTdis } from '../host/pci.js';
+import { pciBarWrite, pciFlr, pciSetCommand, boundTdis, resetScope } from '../host/pci.js';
 import { kvmKill } from '../host/kvm.js';
 import { teeRanges } from '../host/mmio-layout.js';
 import { hostMapsMmio } from '../host/vfio.js';
@@ -34,6 +34,14 @@ function runFlow(w: World, e: Engine, flow: Parameters<Engine['flow']>[0], t: St
   if (flow === 'disconnect' && t.dsm) {
     const unbinds = boundTdis(w, t.dsm).map((tdi) => e.flow('unbind', { tdi, vm: w.assignment(tdi).vm, dsm: t.dsm }));
     return { flows: [...unbinds, e.flow('disconnect', t)] };
+  }
+  // "Unbind the TDI first, then revoke MMIOs, then do FLR" (linux-tsm-core §3); a PF's reset
+  // also reaches its VFs, so a bound VF is unbound before the PF's FLR plan runs.
+  if (flow === 'flr' && t.tdi) {
+    const tdi = t.tdi;
+    const vfs = resetScope(w, tdi).filter((b) => b !== tdi && w.host.pci[b]?.bound);
+    const unbinds = vfs.map((vf) => e.flow('unbind', { tdi: vf, vm: w.assignment(vf).vm, dsm: w.link.dsmOf(vf) }));
+    return { flows: [...unbinds, e.flow('flr', t)] };
   }
   if (flow === 'vmDestroy' || (flow !== 'connect' && !t.tdi && t.vm)) return { flows: tdisOf(w, t).map((tdi) => e.flow(flow, { ...t, tdi })) };
   return { flows: [e.flow(flow, t)] };

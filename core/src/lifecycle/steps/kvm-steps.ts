@@ -1,4 +1,4 @@
-import { kvmKill, kvmMapShared, vmOf } from '../../host/kvm.js';
+import { kvmKill, kvmMapShared, noVm, vmOf } from '../../host/kvm.js';
 import { teeRanges } from '../../host/mmio-layout.js';
 import { pdev } from '../../host/pci.js';
 import { Errno, errno } from '../../host/errno.js';
@@ -17,6 +17,8 @@ function fatalToVm(w: World, vm: string, r: FwResult): FwResult {
 function mapPrivate(w: World, x: TdiTarget): FwResult {
   const bound = pdev(w, x.tdi).bound;
   if (!bound) return errno(Errno.EINVAL, `${x.tdi} is not bound: no report to map from`);
+  const missing = noVm(w, x.vm);
+  if (missing) return missing;
   const v = vmOf(w, x.vm);
   const mapped = (v.privateMmio[x.tdi] ??= []);
   for (const range of teeRanges(fromHex(bound.report), x.guestRid)) {
@@ -42,6 +44,8 @@ export const kvmSteps = {
   'kvm.map-shared-mmio': (w, t) => {
     const x = tdiTarget(w, t, 'kvm.map-shared-mmio');
     if (w.host.vfio[x.tdi]?.sharedRevoked) return errno(Errno.ENODEV, `${x.tdi}: the shared dma-buf is revoked`);
+    const missing = noVm(w, x.vm);
+    if (missing) return missing;
     kvmMapShared(w, x.vm, x.tdi);
     return OK;
   },

@@ -1,6 +1,6 @@
 import { vdeviceForceDestroy } from '../../host/iommufd.js';
 import { kvmPut } from '../../host/kvm.js';
-import { pciFlr, pdev } from '../../host/pci.js';
+import { pciFlr, pdev, resetScope } from '../../host/pci.js';
 import { vfioMmap, vfioOpen, vfioRecover, vfioRevoke } from '../../host/vfio.js';
 import { Errno, errno } from '../../host/errno.js';
 import { OK } from '../../ports/result.js';
@@ -38,12 +38,14 @@ export const vfioSteps = {
     });
   },
   /**
-   * A reset requested through VFIO. With the PCI-blocks policy a bound TDI refuses it; with
-   * the VFIO-unbinds policy the flow has unbound the TDI and revoked the MMIO before this step.
+   * A reset requested through VFIO. With the PCI-blocks policy it is refused while the TDI, or
+   * a VF the reset reaches, is bound; with the VFIO-unbinds policy the flow has unbound them and
+   * revoked the MMIO before this step.
    */
   'pci.flr': (w, t) => {
     const x = tdiTarget(w, t, 'pci.flr');
-    if (w.flrPolicy === 'pci-blocks' && pdev(w, x.tdi).bound) return errno(Errno.EBUSY, `FLR of ${x.tdi} refused: the TDI is bound`);
+    const bound = w.flrPolicy === 'pci-blocks' ? resetScope(w, x.tdi).find((b) => pdev(w, b).bound) : undefined;
+    if (bound) return errno(Errno.EBUSY, `FLR of ${x.tdi} refused: ${bound === x.tdi ? 'the TDI' : `${bound}, which it resets,`} is bound`);
     const r = pciFlr(w, x.tdi);
     return r.ok ? OK : r;
   },
