@@ -29,7 +29,7 @@ import { inject, injectable } from 'tsyringe';
 import { SVM_VMGEXIT_SEV_TIO_OP, TioOp, type TioOpName } from './codes.js';
 import { Psp, type Resume } from './psp.js';
 import { extentStart } from './rmp.js';
-import { SevTioFirmware, type SpdmReply, type SpdmRequest, type TioStatus } from './state.js';
+import { type HostDsm, SevTioFirmware, type SpdmReply, type SpdmRequest, type TioStatus } from './state.js';
 
 /** The kernel's errors, negative errno as dmesg prints them. */
 export const Errno = { EBUSY: '-EBUSY', EINVAL: '-EINVAL', ENXIO: '-ENXIO', ENODEV: '-ENODEV', ENOENT: '-ENOENT', EIO: '-EIO' } as const;
@@ -170,11 +170,12 @@ export class SevTioHost {
       this.note('pci_ide_stream_free', { dsm, stream: String(STREAM_ID) });
       return created;
     }
-    this.h.devices[dsm] = { outputLen: status.value.spdmOutSizeMin, scratchLen: status.value.spdmScratchSizeMin, streamId: STREAM_ID, phase: 'created' };
+    const d: HostDsm = { outputLen: status.value.spdmOutSizeMin, scratchLen: status.value.spdmScratchSizeMin, streamId: STREAM_ID, phase: 'created' };
+    this.h.devices[dsm] = d;
     this.note('pci_ide_stream_setup', { dsm, endpoint: 'RID range, TEE-limited', 'root port': 'CFG, default stream' });
-    const conn = this.drive(dsm, (r) => this.psp.devConnect(dsm, { tcMask: 1, certSlot: 0, ideStreamIds: [STREAM_ID], outputLen: this.outputLen(dsm) }, r));
+    const conn = this.drive(dsm, (r) => this.psp.devConnect(dsm, { tcMask: 1, certSlot: 0, ideStreamIds: [STREAM_ID], outputLen: d.outputLen }, r));
     if (!conn.ok) return this.abortConnect(dsm, conn);
-    (this.h.devices[dsm] ?? { phase: '' }).phase = 'connected';
+    d.phase = 'connected';
     // PCIe r7.0 §6.33.8: the endpoint's stream is enabled before the root port's [REF §1].
     this.note('pci_ide_stream_enable', { dsm, order: 'endpoint, then root port' });
     this.note('pci_ide_stream_register', { dsm, stream: String(STREAM_ID) });

@@ -36,12 +36,6 @@ export const TioCommand = {
 export type TioCommandName = keyof typeof TioCommand;
 
 /**
- * The SNP commands that make and end the guest context whose page (gctx_paddr) is the VM's id in
- * TIO_TDI_BIND [REF §1]. Names from psp-sev.h (SEV_CMD_SNP_*); the reference does not list them.
- */
-export const SnpCommand = ['SNP_GCTX_CREATE', 'SNP_LAUNCH_START', 'SNP_DECOMMISSION'] as const;
-
-/**
  * The CPU instruction that assigns a page in the RMP (rmp_make_private_mmio / rmp_make_shared
  * [REF §2]). It is not a PSP command but it is the platform's trusted side, so it is traced and
  * fault-injected like one.
@@ -149,10 +143,5 @@ export const LOCK_FLAG_MUST_BE = {
   SYSTEM_CACHE_LINE_SIZE: 0,
 } as const;
 
-/** TIO_TDI_BIND's run bit as the later driver names it: bind, or move a bound TDI to RUN [REF §1]. */
-export const TIO_TDI_BIND_RUN_FORCE = 1;
-/** TIO_TDI_UNBIND_FLAG_FORCE [REF §1]. */
-export const TIO_TDI_UNBIND_FLAG_FORCE = 1;
-
-/** The platform's firmware level: TIO needs ≥ 1.55 [REF §1]. */
-export const PSP_FW_VERSION = { major: 1, minor: 55 } as const;
+/** The firmware level TIO needs: ≥ 1.55 [REF §1]. */
+export const TIO_MIN_FW_VERSION = { major: 1, minor: 55 } as const;

@@ -88,8 +88,8 @@ export class SevTioMmio implements MmioPort {
     }
     if (r.ok && bound)
       this.tracer.record({
-        actor: 'firmware',
-        op: 'RMP: MMIO of a bound TDI revoked',
+        actor: 'kvm',
+        op: 'revoked the validated MMIO of a bound TDI',
         args: { tdi, range: String(range.rangeIndex), state: t.status, validated: String(validated) },
         result: `accepted; the guest's next access faults (RMP) and fences ASID ${t.asid ?? '?'}; the fenced ASID's MMIO writes and DMA are dropped`,
       });

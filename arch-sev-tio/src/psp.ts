@@ -42,6 +42,7 @@ import {
   RMPUPDATE,
   RMPUPDATE_FAIL_INUSE,
   type SdteWriteStatusName,
+  TIO_MIN_FW_VERSION,
   type SevRetName,
   type TdiBindStatus,
 } from './codes.js';
@@ -66,6 +67,9 @@ const TIO_SIZES = {
   devctxSize: 0x2000,
   tdictxSize: 0x1000,
 } as const;
+
+/** Where teeio places guest context pages (firmware pages in host memory) [TEEIO]. */
+const GCTX_BASE = 0x7f0_0000_0000n;
 
 /** vTOM's default: the maximum, so every DMA address is private [REF §2]. */
 export const VTOM_MAX = 0xffff_ffff_ffffn;
@@ -225,11 +229,15 @@ export class Psp {
 
   // ---- SNP guest context ------------------------------------------------------------------
 
-  /** SNP_GCTX_CREATE: the guest context page whose address names the VM in TIO_TDI_BIND. */
+  /**
+   * SNP_GCTX_CREATE: the guest context page whose address names the VM in TIO_TDI_BIND. With
+   * SNP_LAUNCH_START and SNP_DECOMMISSION these are psp-sev.h's SEV_CMD_SNP_* commands; the
+   * reference names only the guest context (gctx_paddr).
+   */
   snpGctxCreate(vm: VmId): FwResult<string> {
     return this.calls.call('SNP_GCTX_CREATE', { vm }, () => {
       if (this.s.guests[vm]) return sev('SEV_RET_INVALID_GUEST', `${vm} has a guest context`);
-      const gctx = `0x${(0x7f0_0000_0000n + BigInt(Object.keys(this.s.guests).length + this.s.nextAsid) * PAGE).toString(16)}`;
+      const gctx = `0x${(GCTX_BASE + BigInt(++this.s.gctxPages) * PAGE).toString(16)}`;
       this.s.guests[vm] = { gctx, asid: 0 };
       return ok(gctx);
     });
@@ -271,10 +279,13 @@ export class Psp {
     return this.calls.call('TIO_STATUS', {}, () => ok({ tioEn: this.s.platform.tioEn, tioInitDone: this.s.platform.tioInitDone, ...TIO_SIZES }));
   }
 
-  /** TIO_INIT: needs SNP_INIT_EX with tio_en=1 (firmware ≥ 1.55, SNP_FEATURE_INFO EBX bit 1) and runs once. */
+  /** TIO_INIT: needs firmware ≥ 1.55, SNP_FEATURE_INFO EBX bit 1 and SNP_INIT_EX with tio_en=1 [REF §1]; runs once. */
   tioInit(): FwResult {
     return this.calls.call('TIO_INIT', {}, () => {
       const p = this.s.platform;
+      const min = TIO_MIN_FW_VERSION;
+      if (p.fw.major < min.major || (p.fw.major === min.major && p.fw.minor < min.minor)) return sev('SEV_RET_INVALID_PLATFORM_STATE', `firmware ${p.fw.major}.${p.fw.minor} < ${min.major}.${min.minor}`);
+      if (!p.tioFeature) return sev('SEV_RET_INVALID_PLATFORM_STATE', 'SNP_FEATURE_INFO does not report SEV-TIO');
       if (!p.snpInit || !p.tioEn) return sev('SEV_RET_INVALID_PLATFORM_STATE', 'SNP_INIT_EX was not done with tio_en=1');
       if (p.tioInitDone) return sev('SEV_RET_INVALID_PLATFORM_STATE', 'TIO is initialised already');
       p.tioInitDone = true;
@@ -635,7 +646,7 @@ export class Psp {
    * lock flags, the certificate, measurement and report digests and tdi_report_count.
    */
   guestTdiInfo(dsm: Bdf, tdi: Bdf, gctx: string): FwResult<TdiInfo> {
-    return this.command('TIO_GUEST_REQUEST(TDI_INFO_REQ)', { dsm, tdi, gctx }, () => {
+    return this.command('TIO_GUEST_REQUEST TDI_INFO_REQ', { dsm, tdi, gctx }, () => {
       const t = this.guestTdi(tdi, gctx);
       return t ? ok(this.info(t)) : sev('SEV_RET_INVALID_GUEST', `${tdi} is not this guest's`);
     });
@@ -650,7 +661,7 @@ export class Psp {
    */
   mmioValidate(dsm: Bdf, tdi: Bdf, gctx: string, q: MmioValidateReq): FwResult<{ changed: boolean }> {
     const args = { dsm, tdi, gpa: q.gpa, pages: q.pages, range_id: q.rangeId, range_offset: q.rangeOffset, validated: q.validated ? 1 : 0, ...(q.force ? { force_validated: 1 } : {}) };
-    return this.command('TIO_GUEST_REQUEST(MMIO_VALIDATE_REQ)', args, () => {
+    return this.command('TIO_GUEST_REQUEST MMIO_VALIDATE_REQ', args, () => {
       const v = (status: MmioValidateStatusName, detail: string) => fail(status, detail);
       const t = this.guestTdi(tdi, gctx);
       if (!t) return v('MMIO_VALIDATE_INVALID_TDI', `${tdi} is not this guest's`);
@@ -698,7 +709,7 @@ export class Psp {
    */
   sdteWrite(dsm: Bdf, tdi: Bdf, gctx: string, e: { valid: boolean; dmaEnabled: boolean; vtomEn: boolean; vtom: bigint }): FwResult {
     const args = { dsm, tdi, v: e.valid ? 1 : 0, 'ir/iw': e.dmaEnabled ? 1 : 0, vtom_en: e.vtomEn ? 1 : 0, vtom: e.vtom };
-    return this.command('TIO_GUEST_REQUEST(SDTE_WRITE_REQ)', args, () => {
+    return this.command('TIO_GUEST_REQUEST SDTE_WRITE_REQ', args, () => {
       const w = (status: SdteWriteStatusName, detail: string) => fail(status, detail);
       const t = this.guestTdi(tdi, gctx);
       const sdte = this.s.sdtes[tdi];
@@ -715,7 +726,7 @@ export class Psp {
    */
   mmioConfig(dsm: Bdf, tdi: Bdf, gctx: string, rangeId: number, write: boolean | undefined, resume: Resume): FwResult<{ nonTee: boolean }> {
     const args = { dsm, tdi, range_id: rangeId, ...(write === undefined ? { op: 'read' } : { op: 'write', is_non_tee_mem: write ? 1 : 0 }) };
-    return this.resumable('TIO_GUEST_REQUEST(MMIO_CONFIG_REQ)', args, dsm, resume, () => this.mmioConfigProgram(tdi, gctx, rangeId, write));
+    return this.resumable('TIO_GUEST_REQUEST MMIO_CONFIG_REQ', args, dsm, resume, () => this.mmioConfigProgram(tdi, gctx, rangeId, write));
   }
 
   private *mmioConfigProgram(tdi: Bdf, gctx: string, rangeId: number, write: boolean | undefined): Program<FwResult<{ nonTee: boolean }>> {

@@ -172,9 +172,14 @@ export interface TioStatus {
 }
 
 export interface PspState {
-  /** SNP_INIT_EX was done with tio_en=1 on a firmware ≥ 1.55 with the SEV-TIO feature bit. */
-  platform: { snpInit: boolean; tioEn: boolean; tioInitDone: boolean };
+  /**
+   * The platform as SNP_INIT_EX left it: the firmware version, SNP_FEATURE_INFO EBX bit 1
+   * (SEV-TIO), tio_en, and whether TIO_INIT has been done.
+   */
+  platform: { fw: { major: number; minor: number }; snpInit: boolean; tioFeature: boolean; tioEn: boolean; tioInitDone: boolean };
   guests: Record<VmId, GuestCtx>;
+  /** Guest context pages handed out so far (each SNP_GCTX_CREATE takes a new one). */
+  gctxPages: number;
   nextAsid: number;
   devices: Record<Bdf, DevCtx>;
   tdis: Record<Bdf, TdiCtx>;
@@ -189,8 +194,9 @@ export interface PspState {
 }
 
 export const initialPspState = (): PspState => ({
-  platform: { snpInit: true, tioEn: true, tioInitDone: false },
+  platform: { fw: { major: 1, minor: 55 }, snpInit: true, tioFeature: true, tioEn: true, tioInitDone: false },
   guests: {},
+  gctxPages: 0,
   nextAsid: 1,
   devices: {},
   tdis: {},

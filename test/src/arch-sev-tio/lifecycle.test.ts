@@ -62,8 +62,8 @@ describe('SEV-TIO: the full lifecycle', () => {
   it('accepts in the phase-2 order: RUN, then SDTE_WRITE, then MMIO_VALIDATE', () => {
     expect(r.steps.filter((s) => s.flow === 'accept').map((s) => s.step)).toEqual(['guest.get-evidence', 'guest.verify-evidence', 'guest.request-run', 'guest.enable-dma', 'guest.accept-mmio']);
     const run = ops.lastIndexOf('TIO_TDI_BIND');
-    expect(ops.indexOf('TIO_GUEST_REQUEST(SDTE_WRITE_REQ)')).toBeGreaterThan(run);
-    expect(ops.indexOf('TIO_GUEST_REQUEST(MMIO_VALIDATE_REQ)')).toBeGreaterThan(ops.indexOf('TIO_GUEST_REQUEST(SDTE_WRITE_REQ)'));
+    expect(ops.indexOf('TIO_GUEST_REQUEST SDTE_WRITE_REQ')).toBeGreaterThan(run);
+    expect(ops.indexOf('TIO_GUEST_REQUEST MMIO_VALIDATE_REQ')).toBeGreaterThan(ops.indexOf('TIO_GUEST_REQUEST SDTE_WRITE_REQ'));
   });
 
   it('traces every firmware call with its name and result', () => {
@@ -84,9 +84,9 @@ describe('SEV-TIO: the full lifecycle', () => {
         'TIO_TDI_STATUS',
         'RMPUPDATE',
         'TIO_TDI_REPORT',
-        'TIO_GUEST_REQUEST(TDI_INFO_REQ)',
-        'TIO_GUEST_REQUEST(SDTE_WRITE_REQ)',
-        'TIO_GUEST_REQUEST(MMIO_VALIDATE_REQ)',
+        'TIO_GUEST_REQUEST TDI_INFO_REQ',
+        'TIO_GUEST_REQUEST SDTE_WRITE_REQ',
+        'TIO_GUEST_REQUEST MMIO_VALIDATE_REQ',
         'TIO_TDI_UNBIND',
         'TIO_TDI_RECLAIM',
         'TIO_ASID_FENCE_STATUS',
@@ -162,5 +162,34 @@ describe('SEV-TIO: the hypervisor keeps its mappings; the RMP enforces', () => {
     rig.flow('bind');
     const after = rig.w.ports.attestation.freshness(VM, VF);
     expect(before.ok && after.ok && before.value !== after.value).toBe(true);
+  });
+});
+
+describe('SEV-TIO: the guest gives the TDI up', () => {
+  it('in the posted phase-2 order: STOP → SDTE_WRITE invalidate → MMIO_VALIDATE validated=0 → UNBIND, then the host reclaims', () => {
+    const rig = new Rig().running();
+    const from = rig.w.tracer.length;
+    expect(rig.flow('unlock')).toMatchObject({ ok: true });
+    const trace = rig.since(from);
+    const calls = trace.filter((e) => e.actor === 'firmware' && !e.result.startsWith('SEV_RET_SPDM')).map((e) => (e.op === 'TIO_GUEST_REQUEST SDTE_WRITE_REQ' ? `${e.op} v=${e.args?.v}` : e.op === 'TIO_GUEST_REQUEST MMIO_VALIDATE_REQ' ? `${e.op} validated=${e.args?.validated}` : e.op));
+    expect(calls).toEqual([
+      'TIO_TDI_UNBIND',
+      'TIO_TDI_STATUS',
+      'TIO_GUEST_REQUEST SDTE_WRITE_REQ v=0x0',
+      'TIO_GUEST_REQUEST MMIO_VALIDATE_REQ validated=0x0',
+      'TIO_TDI_RECLAIM',
+      'TIO_ASID_FENCE_STATUS',
+      'RMPUPDATE',
+    ]);
+    expect(trace.find((e) => e.op === 'tsm.stop')?.caller).toBe('guest');
+    expect(trace.find((e) => e.op === 'SVM_VMGEXIT_SEV_TIO_OP UNBIND')).toBeDefined();
+    expect(rig.w.host.pci[VF]?.bound).toBeUndefined();
+    expect(rig.w.guests[VM]?.devices[VF]).toMatchObject({ accepted: [], running: false, dmaEnabled: false });
+    expect(rig.fw.state.tdis).toEqual({});
+    rig.checkAll();
+    // The device can be bound and accepted again.
+    expect(rig.flow('bind').ok).toBe(true);
+    expect(rig.flow('accept').ok).toBe(true);
+    rig.checkAll();
   });
 });

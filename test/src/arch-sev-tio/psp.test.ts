@@ -29,6 +29,15 @@ describe('SEV-TIO PSP: TIO_STATUS / TIO_INIT', () => {
     expect(rig.psp.devCreate(DSM, 0x100, 0, 0).ok).toBe(true);
   });
 
+  it.each([
+    ['firmware older than 1.55', (p: { fw: { major: number; minor: number } }) => void (p.fw = { major: 1, minor: 51 }), 'firmware 1.51 < 1.55'],
+    ['no SEV-TIO in SNP_FEATURE_INFO', (p: { tioFeature: boolean }) => void (p.tioFeature = false), 'SNP_FEATURE_INFO does not report SEV-TIO'],
+  ])('TIO_INIT refuses a platform with %s', (_what, change, detail) => {
+    const rig = new Rig();
+    change(rig.fw.state.platform as never);
+    expect(rig.psp.tioInit()).toMatchObject({ ok: false, code: 'SEV_RET_INVALID_PLATFORM_STATE', detail });
+  });
+
   it('TIO_INIT needs SNP_INIT_EX with tio_en=1; with TIO disabled the host connect fails with -ENOENT', () => {
     const rig = new Rig();
     rig.fw.state.platform.tioEn = false;

@@ -21,7 +21,7 @@ describe('SEV-TIO: revoking MMIO before unbind is allowed (unlike TDX) and recor
     expect(rig.step('kvm.unmap-private-mmio')).toEqual({ ok: true, value: undefined });
     const trace = rig.since(from);
     expect(trace.find((e) => e.op === 'RMPUPDATE')?.args).toMatchObject({ assigned: '0x0', why: `revoked while ${VF} is BIND_RUN` });
-    expect(trace.find((e) => e.op === 'RMP: MMIO of a bound TDI revoked')?.result).toMatch(/^accepted; the guest's next access faults \(RMP\) and fences ASID 1/);
+    expect(trace.find((e) => e.op === 'revoked the validated MMIO of a bound TDI' && e.actor === 'kvm')?.result).toMatch(/^accepted; the guest's next access faults \(RMP\) and fences ASID 1/);
     // The mapping is gone from the firmware's view and KVM's; the TDI keeps running.
     expect(rig.w.ports.mmio.view()).toEqual([]);
     expect(rig.w.host.kvm[VM]?.privateMmio[VF]).toEqual([]);
