@@ -89,12 +89,12 @@ describe('loadPlugins', () => {
     expect(set.refused[1]?.message).toBe("plugin @teeio/no-such-plugin: module not found: Cannot find package '@teeio/no-such-plugin'");
   });
 
-  it('refuses the built-ins by default while they export no declaration', async () => {
+  it('loads every built-in by default', async () => {
     const set = await loadPlugins(buildLoadRequest({}, FIXTURES));
-    expect(reasons(set)).toEqual([
-      ['@teeio/arch-tdx', 'no-declaration'],
-      ['@teeio/arch-sev-tio', 'no-declaration'],
-      ['@teeio/arch-cca', 'no-declaration'],
+    expect(reasons(set)).toEqual([]);
+    expect(set.loaded.map((p) => [p.specifier, p.declaration.arch])).toEqual([
+      ['@teeio/arch-tdx', 'tdx'],
+      ['@teeio/arch-sev-tio', 'sev-tio'],
     ]);
   });
 });

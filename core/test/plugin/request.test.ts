@@ -23,14 +23,14 @@ describe('readConfigFile', () => {
   const read = (text: string) => readConfigFile(join(configDir(text), 'teeio.config.json'), 'my.json');
 
   it('accepts plugins and arch ids', () => {
-    expect(read('{"plugins": ["./a.js"], "arch": ["cca"]}')).toEqual({ plugins: ['./a.js'], arch: ['cca'] });
+    expect(read('{"plugins": ["./a.js"], "arch": ["sev-tio"]}')).toEqual({ plugins: ['./a.js'], arch: ['sev-tio'] });
   });
 
   it.each([
     ['an unknown field', '{"plugin": ["./a.js"]}', 'config my.json: /plugin: unknown field'],
     ['a wrong type', '{"plugins": "./a.js"}', 'config my.json: /plugins: must be array'],
     ['a wrong item type', '{"plugins": [3]}', 'config my.json: /plugins/0: must be string'],
-    ['an unknown arch', '{"arch": ["x86"]}', 'config my.json: /arch/0: must be one of "tdx", "sev-tio", "cca"'],
+    ['an unknown arch', '{"arch": ["x86"]}', 'config my.json: /arch/0: must be one of "tdx", "sev-tio"'],
     ['invalid JSON', '{\n  "plugins": ["./a.js"] x\n}', /^config my\.json: invalid JSON: .* at position 26 \(line 2 column 25\)$/],
   ])('refuses %s, naming the file and where', (_what, text, message) => {
     expect(() => read(text)).toThrow(ConfigFileError);
@@ -44,12 +44,12 @@ describe('readConfigFile', () => {
 
 describe('buildLoadRequest', () => {
   it('asks for every built-in when nothing is asked for', () => {
-    expect(importables({}, FIXTURES)).toEqual(['@teeio/arch-tdx', '@teeio/arch-sev-tio', '@teeio/arch-cca']);
+    expect(importables({}, FIXTURES)).toEqual(['@teeio/arch-tdx', '@teeio/arch-sev-tio']);
   });
 
   it('orders the config file, then --arch, then --plugin, each module once', () => {
-    const dir = configDir(JSON.stringify({ arch: ['cca'], plugins: [join(FIXTURES, 'valid.js')] }));
-    expect(importables({ arch: ['tdx', 'cca'], plugins: [validUrl] }, dir)).toEqual(['@teeio/arch-cca', validUrl, '@teeio/arch-tdx']);
+    const dir = configDir(JSON.stringify({ arch: ['sev-tio'], plugins: [join(FIXTURES, 'valid.js')] }));
+    expect(importables({ arch: ['tdx', 'sev-tio'], plugins: [validUrl] }, dir)).toEqual(['@teeio/arch-sev-tio', validUrl, '@teeio/arch-tdx']);
   });
 
   it('reads teeio.config.json from the cwd when no config is named', () => {
