@@ -32,10 +32,17 @@ export function pciTsmConnect(w: World, dsm: Bdf): FwResult {
   return r;
 }
 
-/** tsm/disconnect: the caller has unbound every TDI first (pci_tsm_unbind_all). */
+/**
+ * tsm/disconnect: the caller has unbound every TDI first (pci_tsm_unbind_all; the disconnect
+ * flow runs the arch's unbind for each). A TDI still bound (its unbind failed, or disconnect
+ * came as a single step or an unwind) keeps the DSM connected: -EBUSY, so no binding ever
+ * outlives the SPDM session it is operated through.
+ */
 export function pciTsmDisconnect(w: World, dsm: Bdf): FwResult {
   const f = pdev(w, dsm);
   if (!f.connected) return errno(Errno.EINVAL, `${dsm} is not connected`);
+  const bound = boundTdis(w, dsm);
+  if (bound.length > 0) return errno(Errno.EBUSY, `${dsm} still has bound TDIs: ${bound.join(', ')}`);
   const r = w.ports.tsm.disconnect(dsm, false);
   if (r.ok) f.connected = false;
   return r;
