@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { pciFlr, pciTsmBind, pciTsmConnect, tsmSysfs } from '../../../core/src/host/pci.js';
-import { DSM, Harness, LIFECYCLE, PF, UP_TO_RUN, VF, VM, run, stepResult, variant } from './harness.js';
+import { DSM, Harness, LIFECYCLE, PF, UP_TO_RUN, VF, VM, run, stepResult, variant, without } from './harness.js';
 
 /** Both functions of the default device assigned to vm0: the VF (guest RID 8) and PF0 (16). */
 const BOTH = { assignments: [{ tdi: VF, vm: VM, guestRid: 8 }, { tdi: PF, vm: VM, guestRid: 16 }] };
@@ -86,6 +86,25 @@ describe('tsm/disconnect', () => {
       { connect: '', bound: '', dsm: '' },
     ]);
     expect(h.w.ports.tsm.view()).toEqual({ sessions: [], ideStreams: [], tdis: [], vms: [VM] });
+  });
+});
+
+describe('tsm/disconnect with a TDI still bound', () => {
+  it('is refused (-EBUSY) when the arch unbind plan left the TDI bound: no binding outlives its DSM connection', () => {
+    const h = new Harness(variant({ plans: { unbind: without('unbind', 'tsm.unbind') } }));
+    expect(h.act(...UP_TO_RUN, { flow: 'disconnect', dsm: DSM }) ?? h.atEnd()).toBeUndefined();
+    expect(h.flows.slice(-2).map((f) => [f.flow, f.ok, f.code])).toEqual([['unbind', true, undefined], ['disconnect', false, '-EBUSY']]);
+    expect([tsmSysfs(h.w, DSM).connect, tsmSysfs(h.w, VF).bound]).toEqual(['tsm0', 'tsm0']);
+    expect(h.w.ports.tsm.view().sessions).toEqual([DSM]);
+  });
+
+  it('is refused as a single step, and as the unwind of a second connect (which must not tear the first down)', () => {
+    const h = new Harness();
+    expect(h.act(...UP_TO_RUN, { step: 'tsm.disconnect', dsm: DSM }, { flow: 'connect', dsm: DSM })).toBeUndefined();
+    expect(h.engine.records.filter((s) => s.step === 'tsm.disconnect').map((s) => s.result)).toEqual(['-EBUSY', '-EBUSY']);
+    expect(h.flows.at(-1)).toEqual({ flow: 'connect', ok: false, failedStep: 'tsm.connect', code: '-EBUSY', unwoundWith: 'disconnect' });
+    expect([h.w.link.tdiState(VF), tsmSysfs(h.w, DSM).connect]).toEqual(['RUN', 'tsm0']);
+    expect(h.firmwareOps()).not.toContain('DEVSEC.DISCONNECT');
   });
 });
 
