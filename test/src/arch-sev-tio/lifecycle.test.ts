@@ -1,3 +1,4 @@
+import { TioCommand, TioMsg } from '@teeio/arch-sev-tio';
 import { describe, expect, it } from 'vitest';
 import { Rig, VF, VM, example, exampleFiles, firmwareEntries, run } from './harness.js';
 
@@ -64,6 +65,14 @@ describe('SEV-TIO: the full lifecycle', () => {
     const run = ops.lastIndexOf('TIO_TDI_BIND');
     expect(ops.indexOf('TIO_GUEST_REQUEST SDTE_WRITE_REQ')).toBeGreaterThan(run);
     expect(ops.indexOf('TIO_GUEST_REQUEST MMIO_VALIDATE_REQ')).toBeGreaterThan(ops.indexOf('TIO_GUEST_REQUEST SDTE_WRITE_REQ'));
+  });
+
+  it('names every PSP command and guest message as the reference does', () => {
+    for (const op of ops.filter((o) => o.startsWith('TIO_'))) {
+      const [command, message] = op.split(' ');
+      expect(Object.keys(TioCommand)).toContain(command);
+      if (message !== undefined) expect(Object.keys(TioMsg)).toContain(message);
+    }
   });
 
   it('traces every firmware call with its name and result', () => {
