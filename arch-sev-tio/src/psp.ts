@@ -452,7 +452,7 @@ export class Psp {
     return { proto: 'TDISP', tdi, message: { version: TDISP_VERSION_10, interfaceId: interfaceIdOf(rid), ...body } as TdispMessage };
   }
 
-  /** GET_DEVICE_INTERFACE_REPORT in portions; undefined when the device refuses. */
+  /** GET_DEVICE_INTERFACE_REPORT in portions: the report, or what the device answered instead. */
   private *readReport(tdi: Bdf): Generator<{ spdm: SpdmRequest }, Uint8Array | string, unknown> {
     const parts: number[] = [];
     for (;;) {
