@@ -196,6 +196,6 @@ describe('the teeio binary', () => {
     const report = JSON.parse(r.stdout) as RunReport;
     expect([report.arch, report.scenario, report.outcome, report.violations]).toEqual(['devsec', 'lifecycle', 'pass', []]);
     // The binary and the in-process run agree byte for byte.
-    expect(r.stdout).toBe((await teeioRun('examples/lifecycle.json', '--format', 'json')).out);
+    expect(r.stdout, 'core/dist may be stale: run npx tsc -b').toBe((await teeioRun('examples/lifecycle.json', '--format', 'json')).out);
   }, 60_000);
 });

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { pciFlr, pciTsmBind, pciTsmConnect, tsmSysfs } from '../../../core/src/host/pci.js';
+import type { ScenarioAction } from '../../../core/src/scenario/scenario.js';
 import { DSM, Harness, LIFECYCLE, PF, UP_TO_RUN, VF, VM, run, stepResult, variant, without } from './harness.js';
 
 /** Both functions of the default device assigned to vm0: the VF (guest RID 8) and PF0 (16). */
@@ -63,7 +64,8 @@ describe('pci_tsm_bind', () => {
 describe('tsm/disconnect', () => {
   it('unbinds every TDI of the DSM first (pci_tsm_unbind_all), then disconnects', () => {
     const h = new Harness(undefined, BOTH);
-    for (const tdi of [VF, PF]) expect(h.act(...(tdi === VF ? UP_TO_RUN : UP_TO_RUN.slice(1)).map((a) => ({ ...a, ...('tdi' in a ? { tdi } : {}) })))).toBeUndefined();
+    const upToRun = (tdi: string): ScenarioAction[] => [{ flow: 'createVpci', tdi }, { flow: 'bind', tdi }, { flow: 'accept', tdi }];
+    expect(h.act({ flow: 'connect', dsm: DSM }, ...upToRun(VF), ...upToRun(PF))).toBeUndefined();
     expect([tsmSysfs(h.w, VF).bound, tsmSysfs(h.w, PF).bound]).toEqual(['tsm0', 'tsm0']);
     const from = h.engine.records.length;
     expect(h.act({ flow: 'disconnect', dsm: DSM })).toBeUndefined();
