@@ -48,6 +48,16 @@ function firstViolation(errors: readonly ErrorObject[]): SchemaError {
   const [first] = deepest;
   if (!first) return new SchemaError('/', 'invalid');
   if (deepest.length === 1 || deepest.some((e) => e.instancePath !== first.instancePath)) return describe(first);
+  // Alternatives that are object shapes (a scenario action is a flow, a step, an event or a use):
+  // a shape whose required fields are all there is the one meant, so its complaint is the useful
+  // one; when every shape misses its key field, say which keys would do.
+  const missing = deepest.filter((e) => e.keyword === 'required');
+  if (missing.length > 0) {
+    const meant = deepest.find((e) => e.keyword !== 'required');
+    if (meant) return describe(meant);
+    const keys = [...new Set(missing.map((e) => String((e.params as Record<string, unknown>)['missingProperty'])))];
+    return new SchemaError(first.instancePath || '/', `needs one of the fields ${keys.join(', ')}`);
+  }
   const problems = [...new Set(deepest.map((e) => describe(e).problem))];
   return new SchemaError(describe(first).pointer, problems.join(' or '));
 }

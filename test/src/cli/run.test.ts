@@ -63,7 +63,8 @@ describe('teeio run exit codes', () => {
 
   const bad: [string, (s: Json) => void, string | undefined, RegExp][] = [
     ['an unknown field', (s) => (s.extra = 1), undefined, /: \/extra: unknown field$/],
-    ['an unknown field in an action', (s) => (s.steps[0].extra = 1), undefined, /: \/steps\/0\/extra: unknown field/],
+    ['an unknown field in an action', (s) => (s.steps[0].extra = 1), undefined, /: \/steps\/0\/extra: unknown field$/],
+    ['an action that is no flow, step, event or use', (s) => (s.steps[1] = { tdi: '0000:01:00.1' }), undefined, /: \/steps\/1: needs one of the fields flow, step, event, use$/],
     ['a wrong type', (s) => (s.vms = 'vm0'), undefined, /: \/vms: must be array$/],
     ['a bad BDF', (s) => (s.assign[0].tdi = '0000:01:00.9'), undefined, /: \/assign\/0\/tdi: must match pattern /],
     ['an assignment to a VM not in /vms', (s) => (s.assign[0].vm = 'vm9'), undefined, /: \/assign\/0\/vm: no VM 'vm9' in \/vms$/],
