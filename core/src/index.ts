@@ -48,3 +48,5 @@ export * from './invariants/checker.js';
 export * from './report/text.js';
 export * from './report/mermaid.js';
 export * from './transcript/transcript.js';
+export { runCli } from './cli/program.js';
+export { processIo, type CliIo } from './cli/io.js';

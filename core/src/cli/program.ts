@@ -1,20 +1,32 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { WireDecodeError, WireEncodeError } from '../wire/index.js';
-import { tdispCommand } from './commands/tdisp.js';
-import { pluginsCommand } from './commands/plugins.js';
-import { runCommand } from './commands/run.js';
-import { schemaCommand } from './commands/schema.js';
 import { CliError, ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
 /** What a command group adds to the program. Each returns the exit code through `done`. */
 export type CommandGroup = (io: CliIo, done: (code: ExitCode) => void) => Command;
 
-/** The version of @teeio/core, from its package.json (one directory above src/ and dist/). */
-const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+/** The version of @teeio/core, from its package.json (found by name: the code may be bundled). */
+const VERSION = (createRequire(import.meta.url)('@teeio/core/package.json') as { version: string }).version;
 
-const GROUPS: readonly CommandGroup[] = [runCommand, pluginsCommand, schemaCommand, tdispCommand];
+/**
+ * The command groups by name, loaded on demand: a command imports only its own group's modules
+ * (start-up time is most of a short run's time). Root help loads them all.
+ */
+const GROUPS: Readonly<Record<string, () => Promise<CommandGroup>>> = {
+  run: async () => (await import('./commands/run.js')).runCommand,
+  plugins: async () => (await import('./commands/plugins.js')).pluginsCommand,
+  schema: async () => (await import('./commands/schema.js')).schemaCommand,
+  tdisp: async () => (await import('./commands/tdisp.js')).tdispCommand,
+};
+
+/** The groups `argv` needs: the one it names, or all of them (for help and unknown commands). */
+async function groupsFor(argv: readonly string[]): Promise<CommandGroup[]> {
+  const named = argv.find((a) => !a.startsWith('-'));
+  const load = named !== undefined && named in GROUPS ? [GROUPS[named] as () => Promise<CommandGroup>] : Object.values(GROUPS);
+  return Promise.all(load.map((l) => l()));
+}
 
 function toExit(e: unknown, io: CliIo): ExitCode {
   if (e instanceof CommanderError) {
@@ -34,14 +46,14 @@ function toExit(e: unknown, io: CliIo): ExitCode {
   return ExitCode.INTERNAL;
 }
 
-export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command {
+export function buildProgram(io: CliIo, done: (code: ExitCode) => void, groups: readonly CommandGroup[]): Command {
   const program = new Command('teeio')
     .description('Executable models of confidential device assignment (PCIe TDISP / TEE-IO) across architectures')
     .version(VERSION, '-V, --version', 'print the teeio version')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride();
-  for (const group of GROUPS) program.addCommand(group(io, done));
+  for (const group of groups) program.addCommand(group(io, done));
   // Subcommands inherit output routing and exit handling.
   for (const cmd of program.commands) applyToTree(cmd, io);
   return program;
@@ -56,7 +68,7 @@ function applyToTree(cmd: Command, io: CliIo): void {
 export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   let code: ExitCode = ExitCode.OK;
   try {
-    await buildProgram(io, (c) => (code = c)).parseAsync([...argv], { from: 'user' });
+    await buildProgram(io, (c) => (code = c), await groupsFor(argv)).parseAsync([...argv], { from: 'user' });
     return code;
   } catch (e) {
     return toExit(e, io);

@@ -1,11 +1,13 @@
 import { satisfies, validRange } from 'semver';
 import { PORTS, type PortName } from '../ports/tokens.js';
-import { SchemaError, compileSchema } from '../schema/validator.js';
-import { CORE_API_VERSION, DECLARATION_SCHEMA, type PluginDeclaration, type PluginModule } from './declaration.js';
+import * as validators from '../schema/generated/validators.js';
+import { SchemaError, precompiledCheck } from '../schema/validator.js';
+import { CORE_API_VERSION, type PluginDeclaration, type PluginModule } from './declaration.js';
 import type { ModuleExports } from './import-module.js';
 import { PluginRefusal } from './refusal.js';
 
-const checkSchema = compileSchema<PluginDeclaration>(DECLARATION_SCHEMA);
+/** Precompiled from DECLARATION_SCHEMA (scripts/gen-validators.ts). */
+const checkSchema = precompiledCheck<PluginDeclaration>(validators.declaration);
 const PORT_NAMES = Object.keys(PORTS) as PortName[];
 
 function checkShape(specifier: string, exports: ModuleExports): void {

@@ -1,28 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { SchemaError, compileSchema } from '../schema/validator.js';
-import { BUILTIN_ARCHES, type BuiltinArch } from './builtins.js';
+import * as validators from '../schema/generated/validators.js';
+import { SchemaError, precompiledCheck } from '../schema/validator.js';
+import type { TeeioConfig } from './config-schema.js';
+
+export { CONFIG_SCHEMA, type TeeioConfig } from './config-schema.js';
 
 /** The config file the CLI reads from the working directory when no `--config` names one. */
 export const CONFIG_FILE_NAME = 'teeio.config.json';
 
-/** `teeio.config.json`: which plugins to load. Relative paths are relative to the file. */
-export interface TeeioConfig {
-  /** Plugin specifiers: package names, paths, file URLs. */
-  readonly plugins?: readonly string[];
-  /** Built-in plugins by arch id. */
-  readonly arch?: readonly BuiltinArch[];
-}
-
-export const CONFIG_SCHEMA = {
-  type: 'object',
-  properties: {
-    plugins: { type: 'array', items: { type: 'string', minLength: 1 } },
-    arch: { type: 'array', items: { enum: BUILTIN_ARCHES } },
-  },
-  additionalProperties: false,
-} as const;
-
-const checkConfig = compileSchema<TeeioConfig>(CONFIG_SCHEMA);
+const checkConfig = precompiledCheck<TeeioConfig>(validators.config);
 
 /** A config file that cannot be read, parsed or accepted; the message names the file. */
 export class ConfigFileError extends Error {

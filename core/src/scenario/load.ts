@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { DEVICE_PRESETS } from '../device/presets.js';
 import { type Bdf, bdfOf } from '../model/ids.js';
-import { SchemaError, compileSchema } from '../schema/validator.js';
+import * as validators from '../schema/generated/validators.js';
+import { SchemaError, precompiledCheck } from '../schema/validator.js';
 import type { WorldSpec } from '../world/platform.js';
 import type { Scenario, ScenarioAction } from './scenario.js';
-import { SCENARIO_SCHEMA } from './schema.js';
 
 /** A scenario that cannot run, located in its file by JSON pointer. */
 export class ScenarioError extends Error {
@@ -18,7 +18,8 @@ export class ScenarioError extends Error {
   }
 }
 
-const validate = compileSchema<Scenario>(SCENARIO_SCHEMA);
+/** Precompiled from SCENARIO_SCHEMA (scripts/gen-validators.ts). */
+const validate = precompiledCheck<Scenario>(validators.scenario);
 
 function parse(text: string, file: string): unknown {
   try {

@@ -1,11 +1,20 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
+import type * as AjvModule from 'ajv';
 import type { JsonSchema } from '../wire/index.js';
 
-/** One ajv instance for the process: schemas compile once and share formats and keywords. */
+/** How every schema is compiled, at run time or ahead of time (scripts/gen-validators.ts). */
+export const AJV_OPTIONS: Options = { allErrors: false, strict: true, strictTypes: false, discriminator: true };
+
+/**
+ * One ajv instance for the process, loaded on first use: the documents checked at start-up have
+ * precompiled validators, so most commands never load ajv's compiler at all.
+ */
 let shared: Ajv | undefined;
 
 function ajv(): Ajv {
-  shared ??= new Ajv({ allErrors: false, strict: true, strictTypes: false, discriminator: true });
+  const { Ajv: AjvClass } = createRequire(import.meta.url)('ajv') as typeof AjvModule;
+  shared ??= new AjvClass(AJV_OPTIONS);
   return shared;
 }
 
@@ -70,7 +79,16 @@ export function compileSchema<T>(schema: JsonSchema): (value: unknown) => T {
   let validate: ValidateFunction | undefined;
   return (value) => {
     validate ??= ajv().compile(schema);
-    if (validate(value)) return value as T;
-    throw firstViolation(validate.errors ?? []);
+    return checked<T>(validate, value);
   };
+}
+
+/** A check from a validator compiled ahead of time (schema/generated/validators.ts). */
+export function precompiledCheck<T>(validate: unknown): (value: unknown) => T {
+  return (value) => checked<T>(validate as ValidateFunction, value);
+}
+
+function checked<T>(validate: ValidateFunction, value: unknown): T {
+  if (validate(value)) return value as T;
+  throw firstViolation(validate.errors ?? []);
 }

@@ -1,0 +1,16 @@
+// Bundles @teeio/core's compiled modules into core/dist/teeio.js, the package's default export.
+// The CLI and every plugin import that one file: Node loads one module instead of ~160, which
+// was most of `teeio run`'s start-up. Dependencies stay external. Runs after `tsc -b`.
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: ['core/dist/index.js'],
+  outfile: 'core/dist/teeio.js',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+});
