@@ -1,5 +1,5 @@
 import type { TeeMmioRange } from '../ports/mmio.js';
-import { MmioRangeAttribute, decodeDeviceInterfaceReport, rangeBase } from '../wire/index.js';
+import { MmioRangeAttribute, decodeDeviceInterfaceReport, fromHex, rangeBase } from '../wire/index.js';
 
 /**
  * Where the VMM places a vPCI device's BARs in guest physical space: above 4 GiB (TDX requires
@@ -14,6 +14,27 @@ export const GUEST_MMIO_BASE = 0x100_0000_0000n;
  * physical pages.
  */
 export function teeRanges(report: Uint8Array, guestRid: number): TeeMmioRange[] {
+  return place(report, guestRid);
+}
+
+const placed = new Map<string, readonly TeeMmioRange[]>();
+
+/**
+ * teeRanges of a report held as hex (as the host and guest state keep it). Invariants ask after
+ * every step; a report never changes once fetched, so each (report, RID) is decoded once. The
+ * cache is bounded: a run has a handful of reports.
+ */
+export function teeRangesOfHex(reportHex: string, guestRid: number): readonly TeeMmioRange[] {
+  const key = `${guestRid}:${reportHex}`;
+  let ranges = placed.get(key);
+  if (ranges === undefined) {
+    if (placed.size >= 256) placed.clear();
+    placed.set(key, (ranges = Object.freeze(place(fromHex(reportHex), guestRid))));
+  }
+  return ranges;
+}
+
+function place(report: Uint8Array, guestRid: number): TeeMmioRange[] {
   const { mmioRanges } = decodeDeviceInterfaceReport(report).message;
   if (mmioRanges.length === 0) return [];
   const low = mmioRanges.reduce((m, r) => (rangeBase(r) < m ? rangeBase(r) : m), rangeBase(mmioRanges[0] as (typeof mmioRanges)[number]));

@@ -1,5 +1,4 @@
-import { teeRanges } from '../host/mmio-layout.js';
-import { fromHex } from '../wire/index.js';
+import { teeRangesOfHex } from '../host/mmio-layout.js';
 import type { Breach, Invariant } from './invariant.js';
 
 /**
@@ -19,7 +18,7 @@ export const privateMmioOnlyInBoundVm: Invariant = {
       if (bound?.vm !== m.vm) out.push({ message: `${where} is mapped into ${m.vm}, but the TDI is ${bound ? `bound to ${bound.vm}` : 'not bound'}`, objects: [m.tdi, m.vm] });
       if (!m.guestUsable) continue;
       const guest = w.guests[m.vm]?.devices[m.tdi];
-      const verified = guest?.evidence ? teeRanges(fromHex(guest.evidence.blobs.interfaceReport), guest.guestRid) : [];
+      const verified = guest?.evidence ? teeRangesOfHex(guest.evidence.blobs.interfaceReport, guest.guestRid) : [];
       const accepted = verified.find((r) => r.rangeIndex === m.rangeIndex && guest?.accepted.includes(r.rangeIndex));
       if (!accepted || accepted.gpa !== m.gpa || accepted.hpa !== m.hpa)
         out.push({ message: `${where} (HPA 0x${m.hpa.toString(16)}) is usable by ${m.vm} but was not accepted there against the verified report`, objects: [m.tdi, m.vm] });

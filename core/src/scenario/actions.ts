@@ -1,11 +1,10 @@
 import { pciBarWrite, pciFlr, pciSetCommand, boundTdis, resetScope } from '../host/pci.js';
 import { kvmKill } from '../host/kvm.js';
-import { teeRanges } from '../host/mmio-layout.js';
+import { teeRangesOfHex } from '../host/mmio-layout.js';
 import { hostMapsMmio } from '../host/vfio.js';
 import type { Engine, FlowOutcome } from '../lifecycle/engine.js';
 import type { StepTarget } from '../lifecycle/steps/step.js';
 import type { Bdf } from '../model/ids.js';
-import { fromHex } from '../wire/index.js';
 import type { World } from '../world/world.js';
 import type { ScenarioAction } from './scenario.js';
 
@@ -20,7 +19,12 @@ const none: ActionOutcome = { flows: [] };
 function targetOf(w: World, a: ScenarioAction): StepTarget {
   const vm = a.vm ?? (a.tdi ? w.assignment(a.tdi).vm : undefined);
   const dsm = a.dsm ?? (a.tdi ? w.link.dsmOf(a.tdi) : undefined);
-  return { ...(a.tdi ? { tdi: a.tdi } : {}), ...(vm ? { vm } : {}), ...(dsm ? { dsm } : {}) };
+  // Only the fields that are set: the target is also the step's trace arguments.
+  const t: { tdi?: string; vm?: string; dsm?: string } = {};
+  if (a.tdi) t.tdi = a.tdi;
+  if (vm) t.vm = vm;
+  if (dsm) t.dsm = dsm;
+  return t;
 }
 
 /** The TDIs a VM-wide flow covers: the one named, or every TDI assigned to the VM. */
@@ -51,7 +55,7 @@ function runFlow(w: World, e: Engine, flow: Parameters<Engine['flow']>[0], t: St
 function hostTouch(w: World, tdi: Bdf, write: boolean): void {
   const fixed = w.link.lockedInterface(tdi);
   const host = w.host.pci[tdi]?.bound?.report;
-  const ranges = fixed ? fixed.report.mmioRanges.map((r) => (r.firstPage << 12n) - fixed.mmioReportingOffset) : host ? teeRanges(fromHex(host), 0).map((r) => r.hpa) : [];
+  const ranges = fixed ? fixed.report.mmioRanges.map((r) => (r.firstPage << 12n) - fixed.mmioReportingOffset) : host ? teeRangesOfHex(host, 0).map((r) => r.hpa) : [];
   for (const hpa of ranges) {
     const o = w.ports.mmio.hostAccess(hpa, hostMapsMmio(w, tdi), write);
     w.tracer.record({ actor: 'vmm', op: `hypervisor ${write ? 'write to' : 'read of'} private MMIO`, args: { tdi, hpa: `0x${hpa.toString(16)}` }, result: o.reaches ? `reached the device (${o.effect})` : o.effect, ...(o.fatal ? { fatal: true as const } : {}) });
@@ -63,7 +67,7 @@ function hostTouch(w: World, tdi: Bdf, write: boolean): void {
 function guestUse(w: World, tdi: Bdf): void {
   const { vm, guestRid } = w.assignment(tdi);
   const d = w.guests[vm]?.devices[tdi];
-  const ranges = d?.evidence ? teeRanges(fromHex(d.evidence.blobs.interfaceReport), guestRid).filter((r) => d.accepted.includes(r.rangeIndex)) : [];
+  const ranges = d?.evidence ? teeRangesOfHex(d.evidence.blobs.interfaceReport, guestRid).filter((r) => d.accepted.includes(r.rangeIndex)) : [];
   for (const r of ranges) {
     const o = w.ports.mmio.guestAccess(vm, r.gpa, false);
     w.tracer.record({ actor: 'guest', op: 'MMIO read', args: { tdi, gpa: `0x${r.gpa.toString(16)}` }, result: o.reaches ? 'ok' : o.effect });

@@ -63,7 +63,8 @@ export class Tracer {
    * attributed to `entry.actor` as caller.
    */
   span<T>(entry: Omit<TraceInput, 'result' | 'fatal'>, work: () => T, outcome: (value: T) => { result: string; fatal?: boolean }): T {
-    const open = this.record({ ...entry, result: 'pending' }) as { result: string; fatal?: true };
+    const open = this.record(entry as TraceInput) as { result: string; fatal?: true };
+    open.result = 'pending';
     const value = this.as(entry.actor, work);
     const { result, fatal } = outcome(value);
     // The entry is the tracer's own until it is handed out; completing it in place keeps spans cheap.

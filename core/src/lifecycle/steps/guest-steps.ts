@@ -1,11 +1,11 @@
 import { mismatchedBlob } from '../../guest/evidence.js';
 import { relayEvidence } from '../../guest/relay.js';
 import type { GuestDeviceState } from '../../guest/state.js';
-import { teeRanges } from '../../host/mmio-layout.js';
+import { teeRangesOfHex } from '../../host/mmio-layout.js';
 import { vmUsable } from '../../host/kvm.js';
 import { Errno, errno } from '../../host/errno.js';
 import { type FwResult, OK, fail } from '../../ports/result.js';
-import { fromHex, toHex } from '../../wire/index.js';
+import { toHex } from '../../wire/index.js';
 import type { World } from '../../world/world.js';
 import type { StepImpl, StepResult, TdiTarget } from './step.js';
 import { tdiTarget } from './step.js';
@@ -72,7 +72,7 @@ export const guestSteps = {
     asGuest(w, t, 'guest.accept-mmio', (x, d) => {
       const fresh = acceptFresh(w, x, d);
       if (!fresh.ok || !d.evidence) return fresh;
-      for (const range of teeRanges(fromHex(d.evidence.blobs.interfaceReport), x.guestRid)) {
+      for (const range of teeRangesOfHex(d.evidence.blobs.interfaceReport, x.guestRid)) {
         if (d.accepted.includes(range.rangeIndex)) continue;
         const r = w.ports.mmio.guestAccept(x.vm, x.tdi, range);
         if (!r.ok) return r;
@@ -103,7 +103,7 @@ export const guestSteps = {
     }),
   'guest.release-mmio': (w, t) =>
     asGuest(w, t, 'guest.release-mmio', (x, d) => {
-      const ranges = d.evidence ? teeRanges(fromHex(d.evidence.blobs.interfaceReport), x.guestRid) : [];
+      const ranges = d.evidence ? teeRangesOfHex(d.evidence.blobs.interfaceReport, x.guestRid) : [];
       for (const range of ranges.filter((r) => d.accepted.includes(r.rangeIndex))) {
         const r = w.ports.mmio.guestRelease(x.vm, x.tdi, range);
         if (!r.ok) return r;

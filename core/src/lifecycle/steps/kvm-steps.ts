@@ -1,9 +1,8 @@
 import { kvmKill, kvmMapShared, noVm, vmOf } from '../../host/kvm.js';
-import { teeRanges } from '../../host/mmio-layout.js';
+import { teeRangesOfHex } from '../../host/mmio-layout.js';
 import { pdev } from '../../host/pci.js';
 import { Errno, errno } from '../../host/errno.js';
 import { type FwResult, OK } from '../../ports/result.js';
-import { fromHex } from '../../wire/index.js';
 import type { World } from '../../world/world.js';
 import type { StepImpl, TdiTarget } from './step.js';
 import { tdiTarget, when } from './step.js';
@@ -21,7 +20,7 @@ function mapPrivate(w: World, x: TdiTarget): FwResult {
   if (missing) return missing;
   const v = vmOf(w, x.vm);
   const mapped = (v.privateMmio[x.tdi] ??= []);
-  for (const range of teeRanges(fromHex(bound.report), x.guestRid)) {
+  for (const range of teeRangesOfHex(bound.report, x.guestRid)) {
     if (mapped.some((m) => m.rangeIndex === range.rangeIndex)) continue;
     const r = fatalToVm(w, x.vm, w.ports.mmio.mapPrivate(x.vm, x.tdi, range));
     if (!r.ok) return r;
