@@ -93,8 +93,22 @@ export function pciSetCommand(w: World, bdf: Bdf, bits: { bme?: boolean; mse?: b
   return OK;
 }
 
-/** What an FLR of `bdf` resets: the function and, for a PF, its VFs ("A PF reset affects all subordinate VF TDIs"). */
-export function resetScope(w: World, bdf: Bdf): Bdf[] {
+/**
+ * The resets VFIO performs for the VMM (VFIO_DEVICE_RESET, a hot reset, a D3hot transition, a
+ * config write clearing MSE or BME): each sends a locked TDI it reaches to ERROR, which is why
+ * VFIO unbinds a bound TDI before any of them ([HOST-RFC] 20/30).
+ */
+export const RESET_KINDS = ['flr', 'hot-reset', 'd3', 'mse-clear', 'bme-clear'] as const;
+export type ResetKind = (typeof RESET_KINDS)[number];
+
+/**
+ * The functions a reset of `bdf` reaches: an FLR or a D3hot→D0 transition the function and, for
+ * a PF, its VFs ("a PF reset affects all subordinate VF TDIs"); a hot (secondary bus) reset every
+ * function of the device; a Command register write only the function.
+ */
+export function resetScope(w: World, bdf: Bdf, kind: ResetKind = 'flr'): Bdf[] {
+  if (kind === 'hot-reset') return functionsOf(w, pdev(w, bdf).dsm);
+  if (kind === 'mse-clear' || kind === 'bme-clear') return [bdf];
   return [bdf, ...w.link.vfsOf(bdf)];
 }
 
@@ -103,11 +117,34 @@ export function resetScope(w: World, bdf: Bdf): Bdf[] {
  * and, for a PF, reaches its VFs; the device sends a locked TDI to ERROR.
  */
 export function pciFlr(w: World, bdf: Bdf): FwResult<string[]> {
+  return ok(pciFlrScope(w, bdf));
+}
+
+/** Resets `bdf` and its VFs; the TDIs the device sent to ERROR. */
+function pciFlrScope(w: World, bdf: Bdf): string[] {
   const scope = resetScope(w, bdf);
   const moved = w.link.event(bdf, (requesterId) => ({ kind: 'FLR', requesterId }));
   reset(w, scope);
   for (const b of scope) Object.assign(pdev(w, b), { bme: false, mse: false });
-  return ok(moved);
+  return moved;
+}
+
+/** A reset of the given kind. D3hot→D0 loses function state as an FLR does; a hot reset resets every PF. */
+export function pciReset(w: World, bdf: Bdf, kind: ResetKind): FwResult<string[]> {
+  switch (kind) {
+    case 'mse-clear':
+    case 'bme-clear': {
+      pciSetCommand(w, bdf, kind === 'mse-clear' ? { mse: false } : { bme: false });
+      return ok([]);
+    }
+    case 'hot-reset': {
+      // Every PF is reset, and each PF's reset reaches its VFs.
+      const moved = resetScope(w, bdf, kind).filter((b) => !w.link.isVf(b)).flatMap((pf) => pciFlrScope(w, pf));
+      return ok(moved);
+    }
+    default:
+      return pciFlr(w, bdf);
+  }
 }
 
 /** A write to a BAR of `bdf`. */

@@ -35,7 +35,7 @@ export const STEPS = {
   'iommufd.vdevice-destroy': { actor: 'vmm', what: 'IOMMU_DESTROY of the vDEVICE' },
   'iommufd.viommu-destroy': { actor: 'vmm', what: 'IOMMU_DESTROY of the vIOMMU: drops its KVM reference' },
   'vfio.close': { actor: 'vmm', what: 'close() of the VFIO device fd' },
-  'pci.flr': { actor: 'pci', what: 'Function Level Reset of the TDI' },
+  'pci.flr': { actor: 'pci', what: 'the reset: a Function Level Reset of the TDI, or the kind VFIO was asked for (hot reset, D3hot, clearing MSE or BME)' },
   'vm.destroy': { actor: 'kvm', what: 'kvm_destroy_vm and the firmware VM teardown' },
   'tsm.disconnect': { actor: 'pci', what: 'tsm/disconnect: tear down IDE streams and the SPDM session' },
 } as const satisfies Record<string, { actor: Actor; what: string }>;
@@ -54,7 +54,7 @@ export const FLOWS = {
   unlock: 'the guest gives the TDI up: disable DMA, release MMIO, unlock',
   unbind: 'unbind the TDI: STOP, unmap, trusted DMA teardown, reclaim',
   vfioClose: 'close() of the VFIO fd while the TDI may be bound',
-  flr: 'a Function Level Reset requested through VFIO while the TDI may be bound',
+  flr: 'a reset requested through VFIO (FLR, hot reset, D3hot, MSE or BME clear) while the TDI may be bound',
   vmDestroy: 'destroy the VM while its devices may be bound',
   disconnect: 'disconnect the DSM',
 } as const;

@@ -1,4 +1,4 @@
-import { pciBarWrite, pciFlr, pciSetCommand, boundTdis, resetScope } from '../host/pci.js';
+import { type ResetKind, boundTdis, pciBarWrite, pciReset, resetScope } from '../host/pci.js';
 import { kvmKill } from '../host/kvm.js';
 import { teeRangesOfHex } from '../host/mmio-layout.js';
 import { hostMapsMmio } from '../host/vfio.js';
@@ -39,12 +39,13 @@ function runFlow(w: World, e: Engine, flow: Parameters<Engine['flow']>[0], t: St
     const unbinds = boundTdis(w, t.dsm).map((tdi) => e.flow('unbind', { tdi, vm: w.assignment(tdi).vm, dsm: t.dsm }));
     return { flows: [...unbinds, e.flow('disconnect', t)] };
   }
-  // "Unbind the TDI first, then revoke MMIOs, then do FLR" (linux-tsm-core §3); a PF's reset
-  // also reaches its VFs, so a bound VF is unbound before the PF's FLR plan runs.
+  // "Unbind the TDI first, then revoke MMIOs, then do FLR" (linux-tsm-core §3); a reset reaches
+  // more than the TDI (a PF's its VFs, a hot reset the whole device), so every other bound TDI
+  // it reaches is unbound before the reset plan runs.
   if (flow === 'flr' && t.tdi) {
     const tdi = t.tdi;
-    const vfs = resetScope(w, tdi).filter((b) => b !== tdi && w.host.pci[b]?.bound);
-    const unbinds = vfs.map((vf) => e.flow('unbind', { tdi: vf, vm: w.assignment(vf).vm, dsm: w.link.dsmOf(vf) }));
+    const vfs = resetScope(w, tdi, t.reset).filter((b) => b !== tdi && w.host.pci[b]?.bound);
+    const unbinds = vfs.map((fn) => e.flow('unbind', { tdi: fn, vm: w.assignment(fn).vm, dsm: w.link.dsmOf(fn) }));
     return { flows: [...unbinds, e.flow('flr', t)] };
   }
   if (flow === 'vmDestroy' || (flow !== 'connect' && !t.tdi && t.vm)) return { flows: tdisOf(w, t).map((tdi) => e.flow(flow, { ...t, tdi })) };
@@ -76,31 +77,48 @@ function guestUse(w: World, tdi: Bdf): void {
   w.tracer.record({ actor: 'device', op: 'T=1 DMA to guest memory', args: { tdi, vm }, result: dma ? 'ok' : 'blocked' });
 }
 
+/** What a reset event does when nothing says how it arrives: resets come through VFIO, config writes directly. */
+const DIRECT_BY_DEFAULT: ReadonlySet<ResetKind> = new Set(['mse-clear', 'bme-clear']);
+
+const DIRECT_OP: Record<ResetKind, string> = {
+  flr: 'surprise FLR',
+  'hot-reset': 'surprise secondary bus reset',
+  d3: 'D3hot transition behind VFIO',
+  'mse-clear': 'config write: clear Memory Space Enable',
+  'bme-clear': 'config write: clear Bus Master Enable',
+};
+
+/**
+ * A reset. Straight to the device (a surprise reset, a config write bypassing VFIO) it just
+ * happens; through VFIO the FLR policy decides (the seed thread's question): the PCI core
+ * refuses while a TDI it reaches is bound, or VFIO unbinds, revokes, then resets.
+ */
+function resetEvent(w: World, e: Engine, kind: ResetKind, via: 'vfio' | 'device' | undefined, t: StepTarget): ActionOutcome {
+  const tdi = t.tdi ?? '';
+  if ((via ?? (DIRECT_BY_DEFAULT.has(kind) ? 'device' : 'vfio')) === 'device') {
+    w.tracer.record({ actor: 'pci', op: DIRECT_OP[kind], args: { function: tdi }, result: 'ok' });
+    pciReset(w, tdi, kind);
+    return none;
+  }
+  const target = { ...t, reset: kind };
+  if (w.flrPolicy === 'pci-blocks') {
+    e.step('pci.flr', target);
+    return none;
+  }
+  return runFlow(w, e, 'flr', target);
+}
+
 /** Device events, through the PCI core so the host counts resets for the invariants. */
 function deviceEvent(w: World, e: Engine, a: Extract<ScenarioAction, { event: string }>, t: StepTarget): ActionOutcome {
   const tdi = t.tdi ?? t.dsm ?? '';
   const record = (op: string) => w.tracer.record({ actor: 'pci', op, args: { function: tdi }, result: 'ok' });
   switch (a.event) {
     case 'flr':
-      if (('via' in a ? a.via : undefined) === 'device') {
-        record('surprise FLR');
-        pciFlr(w, tdi);
-        return none;
-      }
-      // Through VFIO: the FLR policy decides (the seed thread's question).
-      if (w.flrPolicy === 'pci-blocks') {
-        e.step('pci.flr', t);
-        return none;
-      }
-      return runFlow(w, e, 'flr', t);
+    case 'hot-reset':
+    case 'd3':
     case 'bme-clear':
-      record('config write: clear Bus Master Enable');
-      pciSetCommand(w, tdi, { bme: false });
-      return none;
     case 'mse-clear':
-      record('config write: clear Memory Space Enable');
-      pciSetCommand(w, tdi, { mse: false });
-      return none;
+      return resetEvent(w, e, a.event, 'via' in a ? a.via : undefined, t);
     case 'bar-write':
       record(`config write: BAR${'bar' in a ? (a.bar ?? 0) : 0}`);
       pciBarWrite(w, tdi, 'bar' in a ? (a.bar ?? 0) : 0);

@@ -4,8 +4,8 @@ import type { FlrPolicy } from '../lifecycle/plan.js';
 import type { FlowName, StepName } from '../lifecycle/vocabulary.js';
 import type { Actor } from '../trace/actor.js';
 
-/** Device events a scenario can inject (before any step, or as a step). */
-export const DEVICE_EVENTS = ['flr', 'bme-clear', 'mse-clear', 'bar-write', 'ide-insecure', 'device-error'] as const;
+/** Device events a scenario can inject. Resets (flr, hot-reset, d3, mse-clear, bme-clear) take `via`. */
+export const DEVICE_EVENTS = ['flr', 'hot-reset', 'd3', 'bme-clear', 'mse-clear', 'bar-write', 'ide-insecure', 'device-error'] as const;
 /** What a possibly malicious host, or a crashing guest, can do. */
 export const HOST_EVENTS = ['host-touch-private-mmio', 'host-relock', 'host-replay-evidence', 'guest-crash'] as const;
 export type DeviceEventName = (typeof DEVICE_EVENTS)[number];

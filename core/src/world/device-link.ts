@@ -69,6 +69,12 @@ export class DeviceLink {
     return s;
   }
 
+  /** Whether `bdf` is a VF (its configuration names a PF). */
+  isVf(bdf: Bdf): boolean {
+    const { device, requesterId } = this.site(bdf);
+    return device.config.functions.some((f) => f.requesterId === requesterId && f.pf !== undefined);
+  }
+
   /** The VFs of the PF `pf` (what an FLR of the PF also resets). */
   vfsOf(pf: Bdf): Bdf[] {
     const { device, requesterId } = this.site(pf);

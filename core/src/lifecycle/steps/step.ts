@@ -1,3 +1,4 @@
+import type { ResetKind } from '../../host/pci.js';
 import type { Bdf, VmId } from '../../model/ids.js';
 import { type FwOk, type FwResult, ok } from '../../ports/result.js';
 import type { World } from '../../world/world.js';
@@ -7,6 +8,8 @@ export interface StepTarget {
   readonly tdi?: Bdf;
   readonly vm?: VmId;
   readonly dsm?: Bdf;
+  /** For the VFIO reset path: which reset VFIO was asked for (an FLR when absent). */
+  readonly reset?: ResetKind;
 }
 
 /** A TDI with the VM it is assigned to, its guest Requester ID and its DSM. */

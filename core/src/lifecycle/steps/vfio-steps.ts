@@ -1,6 +1,6 @@
 import { vdeviceForceDestroy } from '../../host/iommufd.js';
 import { kvmPut } from '../../host/kvm.js';
-import { pciFlr, pdev, resetScope } from '../../host/pci.js';
+import { pciReset, pdev, resetScope } from '../../host/pci.js';
 import { vfioMmap, vfioOpen, vfioRecover, vfioRevoke } from '../../host/vfio.js';
 import { Errno, errno } from '../../host/errno.js';
 import { OK } from '../../ports/result.js';
@@ -38,15 +38,16 @@ export const vfioSteps = {
     });
   },
   /**
-   * A reset requested through VFIO. With the PCI-blocks policy it is refused while the TDI, or
+   * A reset requested through VFIO, of the kind the target names (an FLR by default). With the PCI-blocks policy it is refused while the TDI, or
    * a VF the reset reaches, is bound; with the VFIO-unbinds policy the flow has unbound them and
    * revoked the MMIO before this step.
    */
   'pci.flr': (w, t) => {
     const x = tdiTarget(w, t, 'pci.flr');
-    const bound = w.flrPolicy === 'pci-blocks' ? resetScope(w, x.tdi).find((b) => pdev(w, b).bound) : undefined;
-    if (bound) return errno(Errno.EBUSY, `FLR of ${x.tdi} refused: ${bound === x.tdi ? 'the TDI' : `${bound}, which it resets,`} is bound`);
-    const r = pciFlr(w, x.tdi);
+    const kind = t.reset ?? 'flr';
+    const bound = w.flrPolicy === 'pci-blocks' ? resetScope(w, x.tdi, kind).find((b) => pdev(w, b).bound) : undefined;
+    if (bound) return errno(Errno.EBUSY, `${kind} of ${x.tdi} refused: ${bound === x.tdi ? 'the TDI' : `${bound}, which it resets,`} is bound`);
+    const r = pciReset(w, x.tdi, kind);
     return r.ok ? OK : r;
   },
 } satisfies Record<string, StepImpl>;
