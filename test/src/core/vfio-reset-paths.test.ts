@@ -55,3 +55,28 @@ describe('VFIO reset paths ([HOST-RFC] 20/30: unbind before zapping, for every r
     expect([tsmSysfs(h.w, PF).bound, tsmSysfs(h.w, VF).bound]).toEqual(['', '']);
   });
 });
+
+describe('dma-buf revoke (vfio_pci_dma_buf_move)', () => {
+  it('revoking while private MMIO is mapped makes KVM, the importer, unmap it through the firmware at once', () => {
+    const h = new Harness();
+    expect(h.act(...UP_TO_RUN)).toBeUndefined();
+    expect(h.w.ports.mmio.view().length).toBeGreaterThan(0);
+    h.act({ step: 'vfio.revoke-mmio', tdi: VF });
+    const revoke = h.w.tracer.entries.findLast((e) => e.op === 'vfio.revoke-mmio');
+    const after = h.w.tracer.entries.filter((e) => revoke && e.seq > revoke.seq);
+    expect(after.map((e) => [e.caller, e.actor, e.op])).toEqual(
+      expect.arrayContaining([
+        [undefined, 'vfio', 'dma_buf_move_notify(revoke) of the private dma-buf'],
+        ['kvm', 'firmware', 'DEVSEC.MMIO_UNMAP'],
+      ]),
+    );
+    expect([h.w.ports.mmio.view(), h.w.host.kvm[VM]?.privateMmio[VF]]).toEqual([[], []]);
+  });
+
+  it('revoking with nothing private mapped only drops the shared side', () => {
+    const h = new Harness();
+    expect(h.act({ flow: 'connect', dsm: '0000:01:00.0' }, { flow: 'createVpci', tdi: VF }, { step: 'vfio.revoke-mmio', tdi: VF })).toBeUndefined();
+    expect(h.w.tracer.entries.some((e) => e.op.startsWith('dma_buf_move_notify'))).toBe(false);
+    expect(h.w.host.vfio[VF]).toMatchObject({ hostMmap: false, sharedRevoked: true });
+  });
+});

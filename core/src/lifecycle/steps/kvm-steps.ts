@@ -29,7 +29,8 @@ function mapPrivate(w: World, x: TdiTarget): FwResult {
   return OK;
 }
 
-function unmapPrivate(w: World, x: TdiTarget): FwResult {
+/** KVM removes the TDI's private MMIO from the secure stage-2, range by range. */
+export function unmapPrivate(w: World, x: TdiTarget): FwResult {
   const v = vmOf(w, x.vm);
   for (const range of [...(v.privateMmio[x.tdi] ?? [])]) {
     const r = fatalToVm(w, x.vm, w.ports.mmio.unmapPrivate(x.vm, x.tdi, range));

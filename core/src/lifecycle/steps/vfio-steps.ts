@@ -4,6 +4,7 @@ import { pciReset, pdev, resetScope } from '../../host/pci.js';
 import { vfioMmap, vfioOpen, vfioRecover, vfioRevoke } from '../../host/vfio.js';
 import { Errno, errno } from '../../host/errno.js';
 import { OK } from '../../ports/result.js';
+import { unmapPrivate } from './kvm-steps.js';
 import type { StepImpl } from './step.js';
 import { tdiTarget, when } from './step.js';
 
@@ -16,9 +17,19 @@ export const vfioSteps = {
     return r;
   },
   'vfio.mmap-bars': (w, t) => vfioMmap(w, tdiTarget(w, t, 'vfio.mmap-bars').tdi),
+  /**
+   * Revoke: the VMM's mappings are zapped and both dma-bufs revoked. KVM imports the private one;
+   * dma_buf_move_notify(revoke) makes it unmap the private MMIO at once — which on TDX, under a
+   * locked TDI, is the KVM_BUG_ON the seed thread's close() order exists to avoid.
+   */
   'vfio.revoke-mmio': (w, t) => {
     const x = tdiTarget(w, t, 'vfio.revoke-mmio');
-    return when(w.host.vfio[x.tdi]?.open === true, () => vfioRevoke(w, x.tdi));
+    return when(w.host.vfio[x.tdi]?.open === true, () => {
+      const r = vfioRevoke(w, x.tdi);
+      if (!r.ok || (w.host.kvm[x.vm]?.privateMmio[x.tdi] ?? []).length === 0) return r;
+      w.tracer.record({ actor: 'vfio', op: 'dma_buf_move_notify(revoke) of the private dma-buf', args: { tdi: x.tdi }, result: 'ok' });
+      return w.tracer.as('kvm', () => unmapPrivate(w, x));
+    });
   },
   'vfio.recover-mmio': (w, t) => {
     const x = tdiTarget(w, t, 'vfio.recover-mmio');
