@@ -49,18 +49,29 @@ function toExit(e: unknown, io: CliIo): ExitCode {
 export function buildProgram(io: CliIo, done: (code: ExitCode) => void, groups: readonly CommandGroup[]): Command {
   const program = new Command('teeio')
     .description('Executable models of confidential device assignment (PCIe TDISP / TEE-IO) across architectures')
-    .version(VERSION, '-V, --version', 'print the teeio version')
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: io.out, writeErr: io.err })
-    .exitOverride();
+    .version(VERSION, '-V, --version', 'print the teeio version');
   for (const group of groups) program.addCommand(group(io, done));
-  // Subcommands inherit output routing and exit handling.
-  for (const cmd of program.commands) applyToTree(cmd, io);
+  applyToTree(program, io);
   return program;
 }
 
+/** `teeio tdisp decode`: the command path a user types, for pointing at its help. */
+function pathOf(cmd: Command): string {
+  return cmd.parent ? `${pathOf(cmd.parent)} ${cmd.name()}` : cmd.name();
+}
+
+/**
+ * Every command writes through `io`, throws instead of exiting, and reports a usage error as
+ * every other teeio error: one line, naming the flag or argument, with where to read more.
+ */
 function applyToTree(cmd: Command, io: CliIo): void {
-  cmd.configureOutput({ writeOut: io.out, writeErr: io.err }).exitOverride().showHelpAfterError('(run with --help for usage)');
+  cmd
+    .configureOutput({
+      writeOut: io.out,
+      writeErr: io.err,
+      outputError: (text, write) => write(`teeio: ${text.trim().replace(/^error: /, '')} (see ${pathOf(cmd)} --help)\n`),
+    })
+    .exitOverride();
   for (const sub of cmd.commands) applyToTree(sub, io);
 }
 

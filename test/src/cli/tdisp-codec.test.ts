@@ -142,3 +142,14 @@ describe('teeio tdisp transcript', () => {
     expect(peer.errLines[0]).toMatch(/^teeio: --peer: /);
   });
 });
+
+describe('usage errors', () => {
+  it.each([
+    [['run'], "teeio: missing required argument 'scenario' (see teeio run --help)"],
+    [['run', '--bogus', 'x.json'], "teeio: unknown option '--bogus' (see teeio run --help)"],
+    [['nosuch'], "teeio: unknown command 'nosuch' (see teeio --help)"],
+    [['tdisp', 'decode', '--layer', 'x', '00'], "teeio: option '--layer <layer>' argument 'x' is invalid. Allowed choices are doe, spdm, tdisp, idekm, report. (see teeio tdisp decode --help)"],
+  ])('%j: exit 2 and one line naming what is wrong and the help to read', async (args, line) => {
+    expect(await teeio(args)).toMatchObject({ code: 2, errLines: [line] });
+  });
+});

@@ -164,7 +164,7 @@ describe('teeio tdisp validate', () => {
   it('exits 2 for an --interface that does not parse', async () => {
     const r = await teeio(['tdisp', 'validate', '--interface', 'beef']);
     expect(r.code).toBe(2);
-    expect(r.errLines[0]).toBe("error: option '--interface <id>' argument 'beef' is invalid. expected a function_id in hex (0xbeef) or bus:device.function (be:1d.7)");
+    expect(r.errLines).toEqual(["teeio: option '--interface <id>' argument 'beef' is invalid. expected a function_id in hex (0xbeef) or bus:device.function (be:1d.7) (see teeio tdisp validate --help)"]);
   });
 });
 
@@ -172,7 +172,7 @@ describe('teeio tdisp serve input errors', () => {
   it('exits 2 naming --port for a port that is not one', async () => {
     const r = await teeio(['tdisp', 'serve', '--port', '99999']);
     expect(r.code).toBe(2);
-    expect(r.errLines[0]).toBe("error: option '--port <n>' argument '99999' is invalid. expected a TCP port, 0..65535 (0 picks a free one)");
+    expect(r.errLines).toEqual(["teeio: option '--port <n>' argument '99999' is invalid. expected a TCP port, 0..65535 (0 picks a free one) (see teeio tdisp serve --help)"]);
   });
 
   it('exits 2 when the port is taken', async () => {
