@@ -17,6 +17,7 @@ import {
   fail,
   fromHex,
   rangeBase,
+  withinPages,
 } from '@teeio/core';
 import { inject, injectable } from 'tsyringe';
 import { Errno, SevTioHost } from './ccp.js';
@@ -137,7 +138,7 @@ export class SevTioMmio implements MmioPort {
       return fixed?.report.mmioRanges.some((r) => {
         if ((r.rangeAttributes & MmioRangeAttribute.IS_NON_TEE_MEM) !== 0) return false;
         const base = rangeBase(r) - fixed.mmioReportingOffset;
-        return hpa >= base && hpa < base + BigInt(r.numberOfPages) * PAGE;
+        return withinPages(hpa, base, r.numberOfPages);
       });
     });
   }
@@ -171,7 +172,7 @@ export class SevTioMmio implements MmioPort {
     const hit = Object.entries(this.s.tdis)
       .filter(([, t]) => t.vm === vm)
       .flatMap(([tdi, t]) => t.validated.map((v) => ({ tdi, t, v, gpa0: BigInt(`0x${v.gpa}`) })))
-      .find((x) => gpa >= x.gpa0 && gpa < x.gpa0 + BigInt(x.v.pages) * PAGE);
+      .find((x) => withinPages(gpa, x.gpa0, x.v.pages));
     if (!hit) return { reaches: false, effect: 'no validated private MMIO at this GPA (#VC)' };
     const { tdi, t } = hit;
     if (this.fw.fenced(t.dsm, g.asid)) return { reaches: false, effect: write ? `write dropped: ASID ${g.asid} is fenced` : `reads all ones: ASID ${g.asid} is fenced` };

@@ -33,6 +33,7 @@ import {
   rangeBase,
   sha384,
   toHex,
+  pagesEnd,
 } from '@teeio/core';
 import { inject, injectable } from 'tsyringe';
 import {
@@ -671,7 +672,7 @@ export class Psp {
       const base = ranges.reduce((m, r) => (r.base < m ? r.base : m), ranges[0]?.base ?? 0n);
       const end = ranges.reduce((m, r) => (r.end > m ? r.end : m), 0n);
       const first = base + q.rangeOffset;
-      if (q.pages <= 0 || q.rangeOffset < 0n || first + BigInt(q.pages) * PAGE > end) return v('MMIO_VALIDATE_OUT_OF_RANGE', `offset 0x${q.rangeOffset.toString(16)} + ${q.pages} page(s) is outside range ${q.rangeId}`);
+      if (q.pages <= 0 || q.rangeOffset < 0n || pagesEnd(first, q.pages) > end) return v('MMIO_VALIDATE_OUT_OF_RANGE', `offset 0x${q.rangeOffset.toString(16)} + ${q.pages} page(s) is outside range ${q.rangeId}`);
       const pages = Array.from({ length: q.pages }, (_, i) => ({ hpa: first + BigInt(i) * PAGE, gpa: q.gpa + BigInt(i) * PAGE }));
       const entries = pages.map((p) => rmpEntryAt(this.s.rmp, p.hpa));
       const asid = t.asid ?? 0;
@@ -687,7 +688,7 @@ export class Psp {
       const changed = assigned.some((e) => e.validated !== q.validated);
       this.s.rmp = rmpUpdatePages(this.s.rmp, first, q.pages, (e) => ({ ...e, validated: q.validated }));
       const record = { rangeId: q.rangeId, gpa: q.gpa.toString(16), hpa: first.toString(16), pages: q.pages };
-      const overlaps = (r: { hpa: string; pages: number }) => BigInt(`0x${r.hpa}`) < first + BigInt(q.pages) * PAGE && first < BigInt(`0x${r.hpa}`) + BigInt(r.pages) * PAGE;
+      const overlaps = (r: { hpa: string; pages: number }) => BigInt(`0x${r.hpa}`) < pagesEnd(first, q.pages) && first < pagesEnd(BigInt(`0x${r.hpa}`), r.pages);
       t.validated = [...t.validated.filter((r) => !overlaps(r)), ...(q.validated ? [record] : [])];
       return ok({ changed });
     });
@@ -699,7 +700,7 @@ export class Psp {
     return decodeDeviceInterfaceReport(fromHex(t.report))
       .message.mmioRanges.map((r, index) => ({ index, r }))
       .filter(({ r, index }) => r.rangeId === rangeId && (r.rangeAttributes & MmioRangeAttribute.IS_NON_TEE_MEM) === 0 && !t.nonTee[index])
-      .map(({ r, index }) => ({ index, base: rangeBase(r), end: rangeBase(r) + BigInt(r.numberOfPages) * PAGE, attributes: r.rangeAttributes }));
+      .map(({ r, index }) => ({ index, base: rangeBase(r), end: pagesEnd(rangeBase(r), r.numberOfPages), attributes: r.rangeAttributes }));
   }
 
   /**

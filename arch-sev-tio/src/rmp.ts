@@ -1,3 +1,4 @@
+import { pagesEnd } from '@teeio/core';
 import { PAGE } from './state.js';
 import type { RmpExtent } from './state.js';
 
@@ -8,7 +9,7 @@ import type { RmpExtent } from './state.js';
  */
 
 export const extentStart = (e: RmpExtent): bigint => BigInt(`0x${e.hpa}`);
-export const extentEnd = (e: RmpExtent): bigint => extentStart(e) + BigInt(e.pages) * PAGE;
+export const extentEnd = (e: RmpExtent): bigint => pagesEnd(extentStart(e), e.pages);
 
 /** The RMP entry of the page at `hpa`, as the hardware would hold it. */
 export function rmpEntryAt(rmp: readonly RmpExtent[], hpa: bigint): (RmpExtent & { readonly pageGpa: bigint }) | undefined {
@@ -18,7 +19,7 @@ export function rmpEntryAt(rmp: readonly RmpExtent[], hpa: bigint): (RmpExtent &
 }
 
 export function overlaps(rmp: readonly RmpExtent[], hpa: bigint, pages: number): RmpExtent | undefined {
-  const end = hpa + BigInt(pages) * PAGE;
+  const end = pagesEnd(hpa, pages);
   return rmp.find((x) => extentStart(x) < end && hpa < extentEnd(x));
 }
 
@@ -35,7 +36,7 @@ function slice(e: RmpExtent, from: bigint, to: bigint): RmpExtent | undefined {
  * them: hypervisor-owned again). Pages outside are untouched.
  */
 export function rmpUpdatePages(rmp: readonly RmpExtent[], hpa: bigint, pages: number, f: (e: RmpExtent) => RmpExtent | undefined): RmpExtent[] {
-  const end = hpa + BigInt(pages) * PAGE;
+  const end = pagesEnd(hpa, pages);
   return rmp.flatMap((e) => {
     if (extentEnd(e) <= hpa || extentStart(e) >= end) return [e];
     const before = slice(e, extentStart(e), hpa);

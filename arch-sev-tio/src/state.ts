@@ -1,4 +1,4 @@
-import type { Bdf, FirmwareState, IdeKmMessage, TdispMessage, VmId } from '@teeio/core';
+import { type Bdf, type FirmwareState, type IdeKmMessage, REPORT_PAGE_SIZE, type TdispMessage, type VmId } from '@teeio/core';
 import { injectable } from 'tsyringe';
 import type { TdiBindStatus } from './codes.js';
 
@@ -211,7 +211,8 @@ export const initialPspState = (): PspState => ({
 export type Program<T> = Generator<{ spdm: SpdmRequest } | { expand: number }, T, unknown>;
 
 export const fenceKey = (dsm: Bdf, asid: number): string => `${dsm}/${asid}`;
-export const PAGE = 0x1000n;
+/** RMP entries and MMIO ranges are 4 KiB pages, the report's unit. */
+export const PAGE = REPORT_PAGE_SIZE;
 
 /**
  * The firmware state every class of the plugin shares in one run. Besides the plain data it

@@ -8,13 +8,12 @@ import {
   type PrivateMapping,
   type TeeMmioRange,
   type VmId,
+  withinPages,
 } from '@teeio/core';
 import { inject, injectable } from 'tsyringe';
 import { kvmBugOn, retryBusy } from '../host/driver.js';
 import { TdxFirmware } from '../module/firmware.js';
 import { SeptCalls } from '../module/sept.js';
-
-const PAGE = 0x1000n;
 
 /**
  * Private MMIO as KVM drives it for a TD ([MMIO-RFC] 12/12): TDH.MMIO.MAP when it sets the
@@ -58,7 +57,7 @@ export class TdxMmio implements MmioPort {
 
   /** Whether `hpa` is MMIO the module has declared owned by a TD (MMIOMT). */
   private tdOwned(hpa: bigint): boolean {
-    return Object.values(this.fw.state.devifs).some((d) => d.mmiomt.some((e) => hpa >= BigInt(e.hpa) && hpa < BigInt(e.hpa) + BigInt(e.pages) * PAGE));
+    return Object.values(this.fw.state.devifs).some((d) => d.mmiomt.some((e) => withinPages(hpa, BigInt(e.hpa), e.pages)));
   }
 
   /**
@@ -79,7 +78,7 @@ export class TdxMmio implements MmioPort {
   }
 
   guestAccess(vm: VmId, gpa: bigint): GuestAccessOutcome {
-    const leaf = Object.values(this.fw.td(vm)?.mmio ?? {}).find((l) => gpa >= BigInt(l.gpa) && gpa < BigInt(l.gpa) + BigInt(l.pages) * PAGE);
+    const leaf = Object.values(this.fw.td(vm)?.mmio ?? {}).find((l) => withinPages(gpa, BigInt(l.gpa), l.pages));
     if (!leaf) return { reaches: false, effect: 'no S-EPT mapping: EPT violation' };
     if (leaf.releasedByGuest) return { reaches: false, effect: 'the guest converted the GPA to shared' };
     if (leaf.state === 'MMIO_MAPPED') return { reaches: true, effect: `private MMIO of ${leaf.tdi}` };

@@ -1,4 +1,4 @@
-import { fromHex, TdispRequestCode } from '../wire/index.js';
+import { fromHex, REPORT_PAGE_SIZE, TdispRequestCode } from '../wire/index.js';
 import type { BarConfig, DeviceConfig, FunctionConfig, IdeConfig, MsixRegion, TdispCapabilitiesConfig } from './config.js';
 
 /**
@@ -16,7 +16,7 @@ export class DeviceConfigError extends Error {
   }
 }
 
-const PAGE = 0x1000n;
+const PAGE = REPORT_PAGE_SIZE;
 const MAX_PAGES = 0xffff_ffffn; // number_of_pages is a u32
 const BAR_SLOTS = 6;
 /** [E] LIBTDISP_INTERFACE_REPORT_MAX_SIZE; also keeps offsets within GET_DEVICE_INTERFACE_REPORT's u16. */

@@ -1,4 +1,4 @@
-import { type DeviceInterfaceReport, fromHex, LockInterfaceFlag, type MmioRange, MmioRangeAttribute, REPORT_PAGE_SHIFT } from '../wire/index.js';
+import { type DeviceInterfaceReport, fromHex, LockInterfaceFlag, type MmioRange, MmioRangeAttribute, REPORT_PAGE_SHIFT, REPORT_PAGE_SIZE } from '../wire/index.js';
 import type { BarConfig, FunctionConfig, MsixConfig } from './config.js';
 
 /**
@@ -6,7 +6,7 @@ import type { BarConfig, FunctionConfig, MsixConfig } from './config.js';
  * (range_id = BAR index), with the locked MSI-X table and PBA carved out as ranges of their own.
  */
 
-const PAGE = 1n << REPORT_PAGE_SHIFT;
+const PAGE = REPORT_PAGE_SIZE;
 
 export interface ReportLock {
   flags: number;

@@ -5,6 +5,7 @@ import { hostMapsMmio } from '../host/vfio.js';
 import type { Engine, FlowOutcome } from '../lifecycle/engine.js';
 import type { StepTarget } from '../lifecycle/steps/step.js';
 import type { Bdf } from '../model/ids.js';
+import { rangeBase } from '../wire/index.js';
 import type { World } from '../world/world.js';
 import type { ScenarioAction } from './scenario.js';
 
@@ -56,7 +57,7 @@ function runFlow(w: World, e: Engine, flow: Parameters<Engine['flow']>[0], t: St
 function hostTouch(w: World, tdi: Bdf, write: boolean): void {
   const fixed = w.link.lockedInterface(tdi);
   const host = w.host.pci[tdi]?.bound?.report;
-  const ranges = fixed ? fixed.report.mmioRanges.map((r) => (r.firstPage << 12n) - fixed.mmioReportingOffset) : host ? teeRangesOfHex(host, 0).map((r) => r.hpa) : [];
+  const ranges = fixed ? fixed.report.mmioRanges.map((r) => rangeBase(r) - fixed.mmioReportingOffset) : host ? teeRangesOfHex(host, 0).map((r) => r.hpa) : [];
   for (const hpa of ranges) {
     const o = w.ports.mmio.hostAccess(hpa, hostMapsMmio(w, tdi), write);
     w.tracer.record({ actor: 'vmm', op: `hypervisor ${write ? 'write to' : 'read of'} private MMIO`, args: { tdi, hpa: `0x${hpa.toString(16)}` }, result: o.reaches ? `reached the device (${o.effect})` : o.effect, ...(o.fatal ? { fatal: true as const } : {}) });

@@ -11,11 +11,10 @@ import {
   type TeeMmioRange,
   type VmId,
   fail,
+  withinPages,
 } from '@teeio/core';
 import { inject, injectable } from 'tsyringe';
 import { DevsecFirmware } from './firmware.js';
-
-const PAGE = 0x1000n;
 
 /**
  * devsec keeps a table of private mappings and enforces nothing: a hypervisor mapping reaches
@@ -73,7 +72,7 @@ export class DevsecMmio implements MmioPort {
   }
 
   guestAccess(vm: VmId, gpa: bigint): GuestAccessOutcome {
-    const hit = this.fw.state.mappings.find((m) => m.vm === vm && m.guestUsable && gpa >= BigInt(`0x${m.gpa}`) && gpa < BigInt(`0x${m.gpa}`) + BigInt(m.pages) * PAGE);
+    const hit = this.fw.state.mappings.find((m) => m.vm === vm && m.guestUsable && withinPages(gpa, BigInt(`0x${m.gpa}`), m.pages));
     return hit ? { reaches: true, effect: `private MMIO of ${hit.tdi}` } : { reaches: false, effect: 'no accepted private mapping' };
   }
 

@@ -38,6 +38,15 @@ export const encodeDeviceInterfaceReport = (report: DeviceInterfaceReport) => en
 
 export const REPORT_PAGE_SHIFT = 12n;
 
+/** The report counts MMIO in 4 KiB pages (first_page, number_of_pages). */
+export const REPORT_PAGE_SIZE = 1n << REPORT_PAGE_SHIFT;
+
+/** Where `pages` report pages from `base` end (exclusive). */
+export const pagesEnd = (base: bigint, pages: number): bigint => base + BigInt(pages) * REPORT_PAGE_SIZE;
+
+/** Whether `address` lies in the `pages` report pages from `base`. */
+export const withinPages = (address: bigint, base: bigint, pages: number): boolean => address >= base && address < pagesEnd(base, pages);
+
 /** Byte address of a range: first_page × 4 KiB. */
 export function rangeBase(range: MmioRange): bigint {
   return range.firstPage << REPORT_PAGE_SHIFT;
