@@ -1,28 +1,43 @@
 import {
+  type Codec,
   type DecodedStack,
   type ReservedWarning,
   type WireLayer,
   deviceInterfaceReportCodec,
   doeDataObjectCodec,
+  encodeWith,
   idekm,
   spdm,
   tdisp,
 } from '../wire/index.js';
 import type { JsonSchema } from '../wire/index.js';
 
-/** The JSON view of one layer's messages: the schema that checks it and the converters. */
+/** The JSON view of one layer's messages: the schema that checks it, and both directions. */
 interface LayerJson {
   readonly schema: JsonSchema;
   toJson(m: never): unknown;
-  fromJson(j: never): unknown;
+  /** Bytes from a JSON view that passed `schema`. */
+  encodeJson(j: unknown): Uint8Array;
 }
 
+/** A message set encodes its own messages; a single layout goes through encodeWith. */
+const ofSet = (set: typeof spdm | typeof tdisp | typeof idekm): LayerJson => ({
+  schema: set.schema,
+  toJson: (m) => set.toJson(m),
+  encodeJson: (j) => (set.encode as (m: unknown) => Uint8Array)((set.fromJson as (j: unknown) => unknown)(j)),
+});
+const ofCodec = <T>(codec: Codec<T>): LayerJson => ({
+  schema: codec.schema,
+  toJson: (m) => codec.toJson(m),
+  encodeJson: (j) => encodeWith(codec, codec.fromJson(j)),
+});
+
 export const LAYER_JSON: Record<WireLayer, LayerJson> = {
-  doe: doeDataObjectCodec,
-  spdm,
-  tdisp,
-  idekm,
-  report: deviceInterfaceReportCodec,
+  doe: ofCodec(doeDataObjectCodec),
+  spdm: ofSet(spdm),
+  tdisp: ofSet(tdisp),
+  idekm: ofSet(idekm),
+  report: ofCodec(deviceInterfaceReportCodec),
 };
 
 /** A decoded stack as JSON, outermost layer first; warnings appear only when there are some. */

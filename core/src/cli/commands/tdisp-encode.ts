@@ -1,18 +1,6 @@
 import { Command, Option } from 'commander';
 import { compileSchema, SchemaError } from '../../schema/validator.js';
-import {
-  type WireLayer,
-  deviceInterfaceReportCodec,
-  doeDataObjectCodec,
-  encodeDoe,
-  encodeWith,
-  idekm,
-  pciSigVendorMessage,
-  spdm,
-  spdmDataObject,
-  tdisp,
-  toHex,
-} from '../../wire/index.js';
+import { type WireLayer, encodeDoe, pciSigVendorMessage, spdm, spdmDataObject, toHex } from '../../wire/index.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import type { CommandGroup } from '../program.js';
@@ -40,18 +28,7 @@ function encodeLayer(layer: WireLayer, json: unknown): Uint8Array {
     if (e instanceof SchemaError) throw new CliError(`${layer} JSON ${e.message}`);
     throw e;
   }
-  switch (layer) {
-    case 'doe':
-      return encodeWith(doeDataObjectCodec, doeDataObjectCodec.fromJson(json));
-    case 'spdm':
-      return spdm.encode(spdm.fromJson(json as never));
-    case 'tdisp':
-      return tdisp.encode(tdisp.fromJson(json as never));
-    case 'idekm':
-      return idekm.encode(idekm.fromJson(json as never));
-    case 'report':
-      return encodeWith(deviceInterfaceReportCodec, deviceInterfaceReportCodec.fromJson(json));
-  }
+  return LAYER_JSON[layer].encodeJson(json);
 }
 
 /** Wraps a TDISP or IDE_KM message in a PCI-SIG vendor-defined request, and that in a DOE object. */
