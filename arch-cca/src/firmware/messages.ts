@@ -1,0 +1,83 @@
+import {
+  type Bdf,
+  DoeDataObjectType,
+  type IdeKmMessage,
+  type TdispMessage,
+  TdispErrorCode,
+  decodeDoe,
+  decodeWith,
+  doeDiscoveryRequestCodec,
+  doeDiscoveryResponseCodec,
+  encodeWith,
+  fromHex,
+  idekm,
+  interfaceIdOf,
+  parseBdf,
+  tdisp,
+  toHex,
+} from '@teeio/core';
+import type { DaRequest } from './state.js';
+
+/**
+ * What the RMM's DA app (app/device_assignment/el0_app, dev_tdisp_cmds.c,
+ * dev_assign_ide_cmds.c) writes into the host's request buffer and reads back from its
+ * response buffer. The RMM never touches the device: every message goes through the host.
+ */
+
+export const TDISP_VERSION = 0x10;
+
+const TDISP_ERRORS = new Map<number, string>(Object.entries(TdispErrorCode).map(([k, v]) => [v, k]));
+
+/** The TDISP header of a TDI: its INTERFACE_ID is its RID. */
+export function tdispHead(tdi: Bdf): { version: number; interfaceId: ReturnType<typeof interfaceIdOf> } {
+  const p = parseBdf(tdi);
+  if (!p) throw new RangeError(`bad BDF ${tdi}`);
+  return { version: TDISP_VERSION, interfaceId: interfaceIdOf(p.requesterId) };
+}
+
+export function tdispRequest(tdi: Bdf, m: TdispMessage): DaRequest {
+  return { protocol: 'TDISP', target: tdi, message: toHex(tdisp.encode(m)), label: m.messageType };
+}
+
+export function idekmRequest(dsm: Bdf, m: IdeKmMessage): DaRequest {
+  return { protocol: 'IDE_KM', target: dsm, message: toHex(idekm.encode(m)), label: m.objectId };
+}
+
+/** DOE Discovery of entry `index` (PCIe DOE §6.30.1.1): how the app finds the SPDM mailbox. */
+export function discoveryRequest(dsm: Bdf, index: number): DaRequest {
+  return { protocol: 'DOE_DISCOVERY', target: dsm, message: toHex(encodeWith(doeDiscoveryRequestCodec, { index, version: 0 })), label: `DOE_DISCOVERY #${index}` };
+}
+
+export function parseTdisp(hex: string): TdispMessage | undefined {
+  try {
+    return tdisp.decode(fromHex(hex)).message;
+  } catch {
+    return undefined;
+  }
+}
+
+export function parseIdeKm(hex: string): IdeKmMessage | undefined {
+  try {
+    return idekm.decode(fromHex(hex)).message;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A DOE Discovery response: the data object type at the index asked for and the next index. */
+export function parseDiscovery(hex: string): { dataObjectType: number; nextIndex: number } | undefined {
+  try {
+    const object = decodeDoe(fromHex(hex)).message;
+    if (object.dataObjectType !== DoeDataObjectType.DOE_DISCOVERY) return undefined;
+    const r = decodeWith(doeDiscoveryResponseCodec, 'doe', object.payload).message;
+    return { dataObjectType: r.dataObjectType, nextIndex: r.nextIndex };
+  } catch {
+    return undefined;
+  }
+}
+
+/** How a TDISP response names itself in an error's detail. */
+export function labelOf(m: TdispMessage | undefined): string {
+  if (!m) return 'an undecodable response';
+  return m.messageType === 'TDISP_ERROR' ? `TDISP_ERROR(${TDISP_ERRORS.get(m.errorCode) ?? m.errorCode})` : m.messageType;
+}

@@ -1,0 +1,85 @@
+import { type FwResult, OK, TRACER, type Tracer, type VmId, fail, ok } from '@teeio/core';
+import { inject, injectable } from 'tsyringe';
+import type { CacheObject } from '../codes.js';
+import { RmmFirmware } from '../firmware/rmm.js';
+import type { RecExitHandler } from '../firmware/rsi.js';
+import { GRANULE, RttDevCalls } from '../firmware/rtt-dev.js';
+import { VdevCalls } from '../firmware/vdev.js';
+import { CcaHostDriver, retryBusy } from './driver.js';
+
+/** RHI_DA_VDEV_SET_TDI_STATE's target states (DEN0148). */
+export type RhiTdiState = 'LOCKED' | 'RUN' | 'UNLOCKED';
+
+/** What a host may do wrong on purpose, for the scenarios and tests of a hostile host. */
+export interface HostMisbehaviour {
+  /** Ignore RMI_EXIT_VDEV_REQUEST: never answer RMI_VDEV_COMPLETE. */
+  ignoreVdevRequests?: boolean;
+  /** Reject every RMI_EXIT_DEV_MEM_MAP (REC_ENTRY_FLAG_DEV_MEM_RESPONSE). */
+  rejectDevMemMap?: boolean;
+}
+
+/**
+ * KVM's handling of a REC's device-assignment exits and of the realm's RHI host calls (host
+ * v3 forwards them to the VMM as KVM_EXIT_ARM64_TIO; the VMM completes them through TSM
+ * guest_req). RMI_EXIT_VDEV_REQUEST is answered with RMI_VDEV_COMPLETE; RMI_EXIT_DEV_MEM_MAP
+ * with RMI_RTT_DEV_VALIDATE when the host mapped that range, with a rejection otherwise;
+ * RHI calls run the host's VDEV operations or read its evidence cache.
+ */
+@injectable()
+export class CcaKvmExits implements RecExitHandler {
+  readonly misbehave: HostMisbehaviour = {};
+
+  constructor(
+    @inject(RmmFirmware) private readonly fw: RmmFirmware,
+    @inject(VdevCalls) private readonly vdevs: VdevCalls,
+    @inject(RttDevCalls) private readonly rtt: RttDevCalls,
+    @inject(CcaHostDriver) private readonly host: CcaHostDriver,
+    @inject(TRACER) private readonly tracer: Tracer,
+  ) {}
+
+  vdevRequest(vm: VmId, vdevId: number): void {
+    if (this.misbehave.ignoreVdevRequests) return;
+    const v = this.fw.vdevOfRealm(vm, vdevId);
+    if (v) this.tracer.as('vmm', () => this.vdevs.complete(vm, v.tdi));
+  }
+
+  devMemMap(vm: VmId, exit: { base: bigint; top: bigint; pa: bigint }): 'ACCEPT' | 'REJECT' {
+    const range = this.fw.state.host.devMem[vm]?.[`0x${exit.base.toString(16)}`];
+    const pages = Number((exit.top - exit.base) / GRANULE);
+    if (this.misbehave.rejectDevMemMap || !range || BigInt(range.hpa) !== exit.pa || range.pages !== pages) return 'REJECT';
+    const r = this.tracer.as('vmm', () => this.rtt.validate(vm, exit.base, exit.pa, pages));
+    return r.ok ? 'ACCEPT' : 'REJECT';
+  }
+
+  /**
+   * RHI_DA_VDEV_SET_TDI_STATE: LOCKED is already done (host v3 locks at bind); RUN is
+   * RMI_VDEV_START and its communicate (in-kernel, rmi_vdev_start); UNLOCKED is RMI_VDEV_UNLOCK
+   * and its communicate, which the RMM refuses while device memory is mapped.
+   */
+  setTdiState(vm: VmId, vdevId: number, state: RhiTdiState): FwResult {
+    const v = this.fw.vdevOfRealm(vm, vdevId);
+    if (!v) return fail('-ENODEV', `${vm} has no vdev_id ${vdevId}`);
+    const tdi = v.tdi;
+    switch (state) {
+      case 'LOCKED':
+        return v.state === 'LOCKED' ? OK : this.run(() => this.vdevs.lock(tdi), () => this.host.vdevOp(tdi, 'LOCKED'));
+      case 'RUN':
+        return this.run(() => this.vdevs.start(tdi), () => this.host.vdevOp(tdi, 'STARTED'));
+      case 'UNLOCKED':
+        return v.state === 'UNLOCKED' ? OK : this.run(() => this.vdevs.unlock(tdi), () => this.host.vdevOp(tdi, 'UNLOCKED'));
+    }
+  }
+
+  private run(start: () => FwResult, pump: () => FwResult): FwResult {
+    const r = retryBusy(start);
+    return r.ok ? pump() : r;
+  }
+
+  /** RHI_DA_OBJECT_READ: an object from the host's cache (untrusted: the realm checks its digest). */
+  objectRead(vm: VmId, vdevId: number, object: CacheObject): FwResult<string> {
+    const v = this.fw.vdevOfRealm(vm, vdevId);
+    const cache = v && (object === 'CERTIFICATE' || object === 'VCA' ? this.fw.state.host.pdevs[v.pdev] : this.fw.state.host.vdevs[v.tdi]);
+    const data = cache?.[object];
+    return data === undefined ? fail('-ENOENT', `the host has no ${object} for vdev_id ${vdevId} of ${vm}`) : ok(data);
+  }
+}
