@@ -103,16 +103,16 @@ describe('teeio plugins', () => {
   it('loads every built-in by default', async () => {
     const r = await teeio(['plugins', '--format', 'json'], tmpdir());
     expect(r.code).toBe(0);
-    expect(json(r.out).loaded.map((p) => p.arch)).toEqual(['tdx', 'sev-tio']);
+    expect(json(r.out).loaded.map((p) => p.arch)).toEqual(['tdx', 'sev-tio', 'cca']);
     expect(r.err).toBe('');
   });
 
   it('loads built-ins by arch id and refuses an unknown one', async () => {
     const r = await teeio(['plugins', '--arch', 'sev-tio', '--format', 'json']);
     expect(json(r.out).loaded.map((p) => p.specifier)).toEqual(['@teeio/arch-sev-tio']);
-    const bad = await teeio(['plugins', '--arch', 'cca']);
+    const bad = await teeio(['plugins', '--arch', 'riscv']);
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain("argument 'cca' is invalid. Allowed choices are tdx, sev-tio.");
+    expect(bad.err).toContain("argument 'riscv' is invalid. Allowed choices are tdx, sev-tio, cca.");
   });
 
   it('shows what loaded and what was refused together', async () => {
