@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { TDI, ccaExamples, example, runCca } from './harness.js';
+
+type Trace = readonly { actor: string; op: string; result: string; args?: Record<string, string>; step?: string }[];
+
+/** Firmware calls of a trace, as `op result`, in order. */
+const calls = (trace: Trace) => trace.filter((e) => e.actor === 'firmware').map((e) => `${e.op} ${e.result}`);
+
+/** The position of the first trace entry matching `op` (and `result`) after `from`. */
+function at(trace: Trace, op: string, from = 0, result?: string): number {
+  const i = trace.findIndex((e, n) => n >= from && e.op === op && (result === undefined || e.result === result));
+  if (i < 0) throw new Error(`${op}${result ? ` ${result}` : ''} not found after #${from}`);
+  return i;
+}
+
+describe('every example on CCA', () => {
+  it.each(ccaExamples())('%s gives the outcome it expects', (file) => {
+    const { report } = runCca(example(file));
+    expect(report.expectations.filter((x) => !x.ok)).toEqual([]);
+    expect(report.outcome).toBe('pass');
+  });
+
+  it('covers the tdx-* and sev-tio-* examples too: each states its CCA outcome', () => {
+    expect(ccaExamples().filter((f) => /^(tdx|sev-tio)-/.test(f)).length).toBeGreaterThanOrEqual(10);
+  });
+});
+
+describe('full lifecycle', () => {
+  const { report, rmm } = runCca(example('lifecycle.json'));
+  const t = report.trace;
+
+  it('passes with every invariant checked after every step and nothing left in the RMM', () => {
+    expect(report.violations).toEqual([]);
+    expect(report.flows.every((f) => f.ok)).toBe(true);
+    expect([rmm.pdevs, rmm.vdevs, rmm.realms, rmm.granules, rmm.host.pdevs, rmm.host.vdevs]).toEqual([{}, {}, {}, {}, {}, {}]);
+  });
+
+  it('connects the root port (NEW → READY) and the endpoint (NEEDS_KEY, SET_PUBKEY, READY), then the NCOH stream', () => {
+    const connect = calls(t.filter((e) => e.step === 'connect/tsm.connect')).filter((c) => !c.startsWith('RMI_PDEV_COMMUNICATE') && !c.startsWith('RMI_PDEV_GET_STATE'));
+    expect(connect).toEqual(['RMI_PDEV_CREATE ok', 'RMI_PDEV_CREATE ok', 'RMI_PDEV_SET_PUBKEY ok', 'RMI_PDEV_STREAM_CONNECT ok', 'RMI_PDEV_STREAM_COMPLETE ok']);
+    expect(t.find((e) => e.op === 'RMI_PDEV_CREATE')?.args).toMatchObject({ category: 'ROOTPORT' });
+    expect(t.find((e) => e.op === 'RMI_PDEV_SET_PUBKEY')?.args).toMatchObject({ algo: 'ECDSA_P384', keyLen: '0x61' });
+    const device = t.filter((e) => e.step === 'connect/tsm.connect' && e.actor === 'device').map((e) => e.op);
+    expect(device.filter((op) => op === 'KEY_PROG')).toHaveLength(6);
+    expect(device.filter((op) => op === 'K_SET_GO')).toHaveLength(6);
+  });
+
+  it('traces the pump as a relay: each communicate names the message the host carried before it', () => {
+    for (const [i, e] of t.entries()) {
+      if (e.actor !== 'device' || e.op === 'T=1 DMA to guest memory' || e.op === 'MMIO read') continue;
+      const next = t.slice(i + 1).find((x) => x.actor === 'firmware');
+      expect(next?.op, `${e.op} #${i}`).toMatch(/^RMI_(PDEV|VDEV)_COMMUNICATE$/);
+      expect(next?.args?.['carried']).toMatch(e.op === 'DOE_DISCOVERY' ? /^DOE_DISCOVERY/ : new RegExp(`^${e.op}$`));
+    }
+  });
+
+  it('binds with vdev_id = guest RID and tdi_id = host RID, locks through RMI_VDEV_COMMUNICATE, maps device memory after LOCK', () => {
+    const create = at(t, 'RMI_VDEV_CREATE');
+    expect(t[create]?.args).toMatchObject({ tdiId: TDI, vdevId: '0x8' });
+    const lock = at(t, 'LOCK_INTERFACE_REQUEST', at(t, 'RMI_VDEV_LOCK', create));
+    const map = at(t, 'RMI_RTT_DEV_MAP', at(t, 'RMI_GRANULE_DELEGATE', lock));
+    const validate = at(t, 'RSI_VDEV_VALIDATE_MAPPING', at(t, 'RSI_VDEV_GET_INFO', map));
+    const start = at(t, 'START_INTERFACE_REQUEST', at(t, 'RMI_RTT_DEV_VALIDATE', validate));
+    expect(at(t, 'RSI_VDEV_DMA_ENABLE', start)).toBeGreaterThan(start);
+  });
+
+  it('answers every RSI_VDEV_* exit with RMI_VDEV_COMPLETE', () => {
+    for (const [i, e] of t.entries()) if (e.op.startsWith('RSI_VDEV_')) expect(t[i + 1]?.op, `${e.op} #${i}`).toBe('RMI_VDEV_COMPLETE');
+  });
+
+  it('unbinds in the order the RMM enforces: device memory unmapped before UNLOCK (the opposite of TDX), then DESTROY', () => {
+    const c = calls(t.filter((e) => e.step?.startsWith('unbind/') === true));
+    const order = ['RMI_RTT_DEV_UNMAP ok', 'RMI_GRANULE_UNDELEGATE ok', 'RMI_VDEV_UNLOCK ok', 'RMI_VDEV_COMMUNICATE ok', 'RMI_VDEV_DESTROY ok'];
+    expect(c.filter((x) => order.includes(x)).filter((x, i, a) => a.indexOf(x) === i)).toEqual(order);
+    expect(calls(t).slice(-8)).toEqual(['RMI_PDEV_STOP ok', 'RMI_PDEV_COMMUNICATE ok', 'RMI_PDEV_GET_STATE ok', 'RMI_PDEV_DESTROY ok', 'RMI_PDEV_STOP ok', 'RMI_PDEV_COMMUNICATE ok', 'RMI_PDEV_GET_STATE ok', 'RMI_PDEV_DESTROY ok']);
+  });
+});
+
+describe('FLR or a TDISP error on a bound TDI', () => {
+  it('a TDISP error during START puts the VDEV in ERROR; it leaves only through ABORT, UNLOCK (communicate to UNLOCKED), then DESTROY', () => {
+    const { report, rmm } = runCca(example('tdx-error-accepts-only-stop.json'));
+    expect(report.violations).toEqual([]);
+    const t = report.trace;
+    const error = at(t, 'START_INTERFACE_REQUEST', 0, 'TDISP_ERROR(INVALID_INTERFACE_STATE)');
+    const c = calls(t.slice(error)).filter((x) => /RMI_VDEV_(ABORT|UNLOCK|DESTROY|START)/.test(x));
+    expect(c).toEqual(['RMI_VDEV_ABORT ok', 'RMI_VDEV_UNLOCK ok', 'RMI_VDEV_DESTROY ok']);
+    expect(rmm.vdevs).toEqual({});
+  });
+
+  it('a surprise FLR of a running TDI: the flr plan unmaps, unlocks (TDISP STOP is legal in ERROR), destroys, then resets', () => {
+    const { report } = runCca(example('tdx-flr-surprise.json'));
+    expect(report.violations).toEqual([]);
+    const flr = report.steps.filter((s) => s.flow === 'flr' && s.result === 'ok').map((s) => s.step);
+    expect(flr).toEqual(['kvm.unmap-private-mmio', 'tsm.stop', 'iommu.teardown-trusted', 'tsm.unbind', 'vfio.revoke-mmio', 'pci.flr', 'vfio.recover-mmio']);
+  });
+});
