@@ -7,6 +7,8 @@ import { inRanges } from './vdev.js';
 
 const { fail } = RmmFirmware;
 export const GRANULE = 0x1000n;
+/** Device memory is mapped at level 3 (4 KiB): RMI_ERROR_RTT carries the level its walk stopped at in x0[15:8]. */
+const RTT_LEVEL = 3;
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
 
 /** The granules of [base, base + pages), as IPA and PA pairs. */
@@ -28,6 +30,11 @@ export class RttDevCalls {
   private realmOf(vm: VmId): RealmState | FwResult<never> {
     const r = this.fw.realm(vm);
     return r ?? fail(CCA.ERROR_REALM, `${vm} has no realm`);
+  }
+
+  private rttError(detail: string): FwResult<never> {
+    this.fw.ret({ index: RTT_LEVEL });
+    return fail(CCA.ERROR_RTT, detail);
   }
 
   /** RMI_GRANULE_DELEGATE of each granule of a range (one call here stands for the per-granule calls). */
@@ -68,7 +75,7 @@ export class RttDevCalls {
       for (const [index, g] of gs.entries()) {
         if (!inRanges(BigInt(g.pa), v.addrRanges) && this.fw.enforces('rtt-dev-map-within-vdev-ranges')) return fail(CCA.ERROR_INPUT, `granule ${g.pa} (#${index}) is outside the ranges of ${tdi}`);
         if (this.fw.state.granules[g.pa] !== 'DELEGATED') return fail(CCA.ERROR_INPUT, `granule ${g.pa} is ${this.fw.state.granules[g.pa] ?? 'not delegated'}`);
-        if (realm.rtt[g.ipa]?.state === 'ASSIGNED_DEV') return fail(CCA.ERROR_RTT, `the RTT entry at ${g.ipa} is assigned`);
+        if (realm.rtt[g.ipa]?.state === 'ASSIGNED_DEV') return this.rttError(`the RTT entry at ${g.ipa} is assigned`);
       }
       for (const g of gs) {
         realm.rtt[g.ipa] = { ipa: g.ipa, state: 'ASSIGNED_DEV', ripas: realm.rtt[g.ipa]?.ripas ?? 'EMPTY', pa: g.pa, tdi };
@@ -87,7 +94,7 @@ export class RttDevCalls {
       const entries = granules(ipa, pa, pages).map((g) => ({ g, e: realm.rtt[g.ipa] }));
       // rtt_dev_validate: only assigned_dev entries whose PA matches (is_coh hard-coded false).
       const bad = entries.find(({ g, e }) => e?.state !== 'ASSIGNED_DEV' || e.pa !== g.pa);
-      if (bad) return fail(CCA.ERROR_RTT, `the RTT entry at ${bad.g.ipa} does not map ${bad.g.pa}`);
+      if (bad) return this.rttError(`the RTT entry at ${bad.g.ipa} does not map ${bad.g.pa}`);
       for (const { e } of entries) if (e) e.ripas = 'DEV';
       return OK;
     });
@@ -100,7 +107,7 @@ export class RttDevCalls {
       const realm = this.realmOf(vm);
       if ('ok' in realm) return realm;
       const entries = granules(ipa, 0n, pages).map((g) => realm.rtt[g.ipa]);
-      if (entries.some((e) => e?.state !== 'ASSIGNED_DEV')) return fail(CCA.ERROR_RTT, `not every entry of [${hex(ipa)}, ${hex(top)}) is assigned`);
+      if (entries.some((e) => e?.state !== 'ASSIGNED_DEV')) return this.rttError(`not every entry of [${hex(ipa)}, ${hex(top)}) is assigned`);
       for (const e of entries as RttDevEntry[]) {
         if (e.pa) this.fw.state.granules[e.pa] = 'DELEGATED';
         Object.assign(e, { state: 'UNASSIGNED', ripas: 'DESTROYED' });

@@ -1,5 +1,6 @@
+import { CCA } from '@teeio/arch-cca';
 import { describe, expect, it } from 'vitest';
-import { TDI, ccaExamples, example, runCca } from './harness.js';
+import { GUEST_RID, TDI, VM, ccaExamples, ccaModel, code, example, runCca } from './harness.js';
 
 type Trace = readonly { actor: string; op: string; result: string; args?: Record<string, string>; step?: string }[];
 
@@ -92,5 +93,33 @@ describe('FLR or a TDISP error on a bound TDI', () => {
     expect(report.violations).toEqual([]);
     const flr = report.steps.filter((s) => s.flow === 'flr' && s.result === 'ok').map((s) => s.step);
     expect(flr).toEqual(['kvm.unmap-private-mmio', 'tsm.stop', 'iommu.teardown-trusted', 'tsm.unbind', 'vfio.revoke-mmio', 'pci.flr', 'vfio.recover-mmio']);
+  });
+});
+
+describe('a host that unlocks and relocks the same VDEV between evidence and accept', () => {
+  it('changes the lock nonce: the realm rejects the device, and the RMM refuses its stale nonces (RSI_ERROR_DEVICE)', () => {
+    const h = ccaModel();
+    h.flow('connect', 'createVpci', 'bind');
+    h.step('guest.get-evidence', 'guest.verify-evidence');
+    const seen = h.fw.state.guest[`${VM}/${GUEST_RID}`];
+    // Device memory first, then UNLOCK, then LOCK again and map again: the RMM's order.
+    h.step('kvm.unmap-private-mmio', 'tsm.stop');
+    expect(code(h.vdev.lock(TDI))).toBe('ok');
+    expect(code(h.host.vdevOp(TDI, 'LOCKED'))).toBe('ok');
+    h.step('kvm.map-private-mmio');
+    expect(h.fw.vdev(TDI)?.nonces.lock).not.toBe(seen?.lock);
+    const [r] = h.ranges();
+    if (!r || !seen) throw new Error('no range or no evidence');
+    expect(code(h.rsi.validateMapping(VM, GUEST_RID, { ipa: r.gpa, pa: r.hpa, pages: r.pages }, seen, h.exits))).toBe(CCA.RSI_ERROR_DEVICE);
+    const [accepted] = h.step('guest.accept-mmio');
+    expect(accepted && code(accepted)).toBe('GUEST_REJECTED');
+    expect(h.w.guests[VM]?.devices[TDI]?.accepted).toEqual([]);
+  });
+
+  it('RMI_ERROR_RTT carries the level in x0[15:8]: validating a range the host never mapped', () => {
+    const h = ccaModel();
+    h.flow('connect', 'createVpci', 'bind');
+    expect(code(h.rtt.validate(VM, 0x2_0000_0000n, 0x3000_0000n, 1))).toBe(CCA.ERROR_RTT);
+    expect(h.fw.state.regs.x0).toBe(4 | (3 << 8));
   });
 });
