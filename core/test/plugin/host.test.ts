@@ -95,6 +95,7 @@ describe('loadPlugins', () => {
     expect(set.loaded.map((p) => [p.specifier, p.declaration.arch])).toEqual([
       ['@teeio/arch-tdx', 'tdx'],
       ['@teeio/arch-sev-tio', 'sev-tio'],
+      ['@teeio/arch-cca', 'cca'],
     ]);
   });
 });

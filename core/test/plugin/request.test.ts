@@ -44,7 +44,7 @@ describe('readConfigFile', () => {
 
 describe('buildLoadRequest', () => {
   it('asks for every built-in when nothing is asked for', () => {
-    expect(importables({}, FIXTURES)).toEqual(['@teeio/arch-tdx', '@teeio/arch-sev-tio']);
+    expect(importables({}, FIXTURES)).toEqual(['@teeio/arch-tdx', '@teeio/arch-sev-tio', '@teeio/arch-cca']);
   });
 
   it('orders the config file, then --arch, then --plugin, each module once', () => {
