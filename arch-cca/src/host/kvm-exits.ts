@@ -37,16 +37,24 @@ export class CcaKvmExits implements RecExitHandler {
     @inject(TRACER) private readonly tracer: Tracer,
   ) {}
 
+  /** The exit as KVM sees it (KVM_EXIT_ARM64_TIO to the VMM), with what the host answered. */
+  private exited(reason: string, args: Record<string, string>, answer: string): void {
+    this.tracer.record({ actor: 'kvm', op: reason, args, result: answer });
+  }
+
   vdevRequest(vm: VmId, vdevId: number): void {
-    if (this.misbehave.ignoreVdevRequests) return;
     const v = this.fw.vdevOfRealm(vm, vdevId);
-    if (v) this.tracer.as('vmm', () => this.vdevs.complete(vm, v.tdi));
+    const answer = this.misbehave.ignoreVdevRequests || !v ? 'not completed' : 'RMI_VDEV_COMPLETE';
+    this.exited('RMI_EXIT_VDEV_REQUEST', { vm, vdevId: `0x${vdevId.toString(16)}` }, answer);
+    if (v && !this.misbehave.ignoreVdevRequests) this.tracer.as('vmm', () => this.vdevs.complete(vm, v.tdi));
   }
 
   devMemMap(vm: VmId, exit: { base: bigint; top: bigint; pa: bigint }): 'ACCEPT' | 'REJECT' {
     const range = this.fw.state.host.devMem[vm]?.[`0x${exit.base.toString(16)}`];
     const pages = Number((exit.top - exit.base) / GRANULE);
-    if (this.misbehave.rejectDevMemMap || !range || BigInt(range.hpa) !== exit.pa || range.pages !== pages) return 'REJECT';
+    const mapped = !this.misbehave.rejectDevMemMap && range !== undefined && BigInt(range.hpa) === exit.pa && range.pages === pages;
+    this.exited('RMI_EXIT_DEV_MEM_MAP', { vm, base: `0x${exit.base.toString(16)}`, top: `0x${exit.top.toString(16)}`, pa: `0x${exit.pa.toString(16)}` }, mapped ? 'RMI_RTT_DEV_VALIDATE' : 'REJECT');
+    if (!mapped) return 'REJECT';
     const r = this.tracer.as('vmm', () => this.rtt.validate(vm, exit.base, exit.pa, pages));
     return r.ok ? 'ACCEPT' : 'REJECT';
   }

@@ -65,8 +65,12 @@ describe('full lifecycle', () => {
     expect(at(t, 'RSI_VDEV_DMA_ENABLE', start)).toBeGreaterThan(start);
   });
 
-  it('answers every RSI_VDEV_* exit with RMI_VDEV_COMPLETE', () => {
-    for (const [i, e] of t.entries()) if (e.op.startsWith('RSI_VDEV_')) expect(t[i + 1]?.op, `${e.op} #${i}`).toBe('RMI_VDEV_COMPLETE');
+  it('every RSI_VDEV_* call exits with RMI_EXIT_VDEV_REQUEST, answered with RMI_VDEV_COMPLETE; VALIDATE_MAPPING also with RMI_EXIT_DEV_MEM_MAP', () => {
+    for (const [i, e] of t.entries()) {
+      if (!e.op.startsWith('RSI_VDEV_')) continue;
+      expect([t[i + 1]?.op, t[i + 1]?.result, t[i + 2]?.op], `${e.op} #${i}`).toEqual(['RMI_EXIT_VDEV_REQUEST', 'RMI_VDEV_COMPLETE', 'RMI_VDEV_COMPLETE']);
+      if (e.op === 'RSI_VDEV_VALIDATE_MAPPING') expect([t[i + 3]?.op, t[i + 3]?.result, t[i + 4]?.op]).toEqual(['RMI_EXIT_DEV_MEM_MAP', 'RMI_RTT_DEV_VALIDATE', 'RMI_RTT_DEV_VALIDATE']);
+    }
   });
 
   it('unbinds in the order the RMM enforces: device memory unmapped before UNLOCK (the opposite of TDX), then DESTROY', () => {
