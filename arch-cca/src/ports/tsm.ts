@@ -41,7 +41,12 @@ export class CcaTsm implements TsmPort {
       const r = retryBusy(() => this.realms.terminate(vm));
       if (!r.ok) return r;
     }
-    return retryBusy(() => this.realms.destroy(vm));
+    const r = retryBusy(() => this.realms.destroy(vm));
+    if (!r.ok) return r;
+    // The realm's memory, its driver's nonces with it, is gone; so is KVM's record of its device ranges.
+    for (const key of Object.keys(this.fw.state.guest)) if (key.startsWith(`${vm}/`)) delete this.fw.state.guest[key];
+    delete this.fw.state.host.devMem[vm];
+    return r;
   }
 
   /** The BARs of `bdf` as its config space holds them (ncoh_addr_range[], the VDEV's ranges). */

@@ -37,6 +37,7 @@ function leftovers(s: RmmState): string[] {
     ...Object.keys(s.host.pdevs).map((p) => `host cache of PDEV ${p}`),
     ...Object.keys(s.host.vdevs).map((v) => `host cache of VDEV ${v}`),
     ...Object.entries(s.host.devMem).flatMap(([vm, r]) => Object.keys(r).map((ipa) => `KVM device range ${ipa} of ${vm}`)),
+    ...Object.keys(s.guest).map((d) => `realm driver state of ${d}`),
   ];
 }
 

@@ -33,7 +33,7 @@ describe('full lifecycle', () => {
   it('passes with every invariant checked after every step and nothing left in the RMM', () => {
     expect(report.violations).toEqual([]);
     expect(report.flows.every((f) => f.ok)).toBe(true);
-    expect([rmm.pdevs, rmm.vdevs, rmm.realms, rmm.granules, rmm.host.pdevs, rmm.host.vdevs]).toEqual([{}, {}, {}, {}, {}, {}]);
+    expect([rmm.pdevs, rmm.vdevs, rmm.realms, rmm.granules, rmm.host.pdevs, rmm.host.vdevs, rmm.host.devMem, rmm.guest]).toEqual([{}, {}, {}, {}, {}, {}, {}, {}]);
   });
 
   it('connects the root port (NEW → READY) and the endpoint (NEEDS_KEY, SET_PUBKEY, READY), then the NCOH stream', () => {
@@ -125,5 +125,24 @@ describe('a host that unlocks and relocks the same VDEV between evidence and acc
     h.flow('connect', 'createVpci', 'bind');
     expect(code(h.rtt.validate(VM, 0x2_0000_0000n, 0x3000_0000n, 1))).toBe(CCA.ERROR_RTT);
     expect(h.fw.state.regs.x0).toBe(4 | (3 << 8));
+  });
+});
+
+describe('determinism', () => {
+  it('the same scenario and seed give the same report and RMM state, byte for byte', () => {
+    expect(JSON.stringify(runCca(example('lifecycle.json')))).toBe(JSON.stringify(runCca(example('lifecycle.json'))));
+  });
+
+  it('another seed changes the nonces the RMM stamps, not the calls', () => {
+    const bound = (seed: number) => {
+      const s = example('lifecycle.json');
+      return runCca({ ...s, seed, steps: s.steps.slice(0, 4), expect: {}, expectByArch: {} });
+    };
+    const [a, b] = [bound(1), bound(2)];
+    expect(calls(b.report.trace)).toEqual(calls(a.report.trace));
+    const nonces = (r: ReturnType<typeof bound>) => r.rmm.vdevs[TDI]?.nonces;
+    expect(nonces(a)?.lock).toMatch(/^[0-9a-f]{16}$/);
+    expect(nonces(b)?.lock).not.toBe(nonces(a)?.lock);
+    expect(nonces(b)?.report).not.toBe(nonces(a)?.report);
   });
 });
