@@ -100,6 +100,7 @@ export class PdevCalls {
       const p = this.fw.pdev(id);
       if (!p) return fail(CCA.ERROR_INPUT, `no PDEV ${id}`);
       const name = p.op?.name ?? '';
+      // A failed operation leaves ERROR; a failed STOP still ends STOPPED (alp12's STOPPING did, §1).
       return communicate(p, enter, this.handler(p, name), (op) => this.finish(p, op), () => void (p.state = name === 'STOP' ? 'STOPPED' : 'ERROR'));
     });
   }

@@ -225,19 +225,19 @@ export class VdevCalls {
 
   private handler(v: VdevState, name: string): DaHandler {
     const head = tdispHead(v.tdi);
-    const expect = (type: string, then: (m: NonNullable<ReturnType<typeof parseTdisp>>, op: DaOp) => ReturnType<DaHandler['resume']>) => (op: DaOp, response: string) => {
+    const awaiting = (type: string, then: (m: NonNullable<ReturnType<typeof parseTdisp>>, op: DaOp) => ReturnType<DaHandler['resume']>) => (op: DaOp, response: string) => {
       const m = parseTdisp(response);
       return m?.messageType === type ? then(m, op) : { error: `${labelOf(m)} does not answer ${op.request?.label ?? name}` };
     };
     switch (name) {
       case 'UNLOCK':
-        return { begin: () => ({ send: tdispRequest(v.tdi, { ...head, messageType: 'STOP_INTERFACE_REQUEST' }) }), resume: expect('STOP_INTERFACE_RESPONSE', () => ({ done: true })) };
+        return { begin: () => ({ send: tdispRequest(v.tdi, { ...head, messageType: 'STOP_INTERFACE_REQUEST' }) }), resume: awaiting('STOP_INTERFACE_RESPONSE', () => ({ done: true })) };
       case 'LOCK':
         return {
           begin: () => ({
             send: tdispRequest(v.tdi, { ...head, messageType: 'LOCK_INTERFACE_REQUEST', flags: LockInterfaceFlag.NO_FW_UPDATE, defaultStreamId: 0, mmioReportingOffset: 0n, bindP2pAddressMask: 0n }),
           }),
-          resume: expect('LOCK_INTERFACE_RESPONSE', (m, op) => {
+          resume: awaiting('LOCK_INTERFACE_RESPONSE', (m, op) => {
             if (m.messageType === 'LOCK_INTERFACE_RESPONSE') op.ctx['startNonce'] = toHex(m.startInterfaceNonce);
             return { done: true };
           }),
@@ -250,7 +250,7 @@ export class VdevCalls {
             op.ctx['portions'] = 0;
             return portion();
           },
-          resume: expect('DEVICE_INTERFACE_REPORT', (m, op) => {
+          resume: awaiting('DEVICE_INTERFACE_REPORT', (m, op) => {
             if (m.messageType !== 'DEVICE_INTERFACE_REPORT') return { error: 'not a report' };
             const data = toHex(m.portion);
             v.reportSoFar += data;
@@ -274,7 +274,7 @@ export class VdevCalls {
       case 'START':
         return {
           begin: () => ({ send: tdispRequest(v.tdi, { ...head, messageType: 'START_INTERFACE_REQUEST', startInterfaceNonce: fromHex(v.startNonce ?? '') }) }),
-          resume: expect('START_INTERFACE_RESPONSE', () => ({ done: true })),
+          resume: awaiting('START_INTERFACE_RESPONSE', () => ({ done: true })),
         };
       default:
         return { begin: () => ({ error: `unknown operation ${name}` }), resume: () => ({ error: `unknown operation ${name}` }) };

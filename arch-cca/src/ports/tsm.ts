@@ -1,4 +1,4 @@
-import { type Bdf, DEVICE_LINK, type DeviceLink, type FwResult, OK, TRACER, type TdiStateChange, type Tracer, type TsmPort, type TsmView, type VmId, fail, fromHex, ok, parseBdf } from '@teeio/core';
+import { type Bdf, DEVICE_LINK, type DeviceLink, type FwResult, OK, TRACER, type TdiStateChange, type Tracer, type TsmPort, type TsmView, type VmId, fail, fromHex, ok } from '@teeio/core';
 import { inject, injectable } from 'tsyringe';
 import { CcaHostDriver, retryBusy } from '../host/driver.js';
 import { CcaKvmExits } from '../host/kvm-exits.js';
@@ -114,8 +114,10 @@ export class CcaTsm implements TsmPort {
     const p = this.fw.pdev(dsm);
     if (p && p.comm !== 'IDLE') retryBusy(() => this.pdevs.abort(dsm));
     if (p && Object.keys(p.streams).length > 0) {
+      // The stream operations leave the PDEV's own state as it is.
+      const state = p.state;
       const r = retryBusy(() => this.pdevs.streamDisconnect(dsm));
-      const d = r.ok ? this.host.pdevOp(dsm, this.fw.pdev(dsm)?.state ?? 'READY') : r;
+      const d = r.ok ? this.host.pdevOp(dsm, state) : r;
       if (!d.ok) return d;
     }
     const r = this.stopAndDestroy(dsm);
@@ -152,7 +154,6 @@ export class CcaTsm implements TsmPort {
    */
   bind(tdi: Bdf, vm: VmId, guestRid: number): FwResult<Uint8Array> {
     const dsm = this.link.dsmOf(tdi);
-    if (!parseBdf(tdi)) return fail('-EINVAL', `bad BDF ${tdi}`);
     const created = this.vdevs.create(vm, dsm, tdi, { vdevId: guestRid, addrRanges: this.bars(tdi) });
     if (!created.ok) return created;
     const steps: (() => FwResult)[] = [
