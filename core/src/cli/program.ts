@@ -19,6 +19,8 @@ const GROUPS: Readonly<Record<string, () => Promise<CommandGroup>>> = {
   plugins: async () => (await import('./commands/plugins.js')).pluginsCommand,
   schema: async () => (await import('./commands/schema.js')).schemaCommand,
   tdisp: async () => (await import('./commands/tdisp.js')).tdispCommand,
+  compare: async () => (await import('./commands/compare.js')).compareCommand,
+  matrix: async () => (await import('./commands/matrix.js')).matrixCommand,
 };
 
 /** The groups `argv` needs: the one it names, or all of them (for help and unknown commands). */

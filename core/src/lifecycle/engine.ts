@@ -3,6 +3,7 @@ import type { World } from '../world/world.js';
 import type { Plans, PlanStep } from './plan.js';
 import { STEP_IMPLS } from './steps/index.js';
 import type { StepResult, StepTarget } from './steps/step.js';
+import { type TdiAfter, tdiAfter } from './tdi-after.js';
 import { type FlowName, STEPS, type StepName } from './vocabulary.js';
 
 /** One executed step, for reports and expectations. */
@@ -15,6 +16,8 @@ export interface StepRecord {
   /** `ok`, `skipped`, or the error code. */
   readonly result: string;
   readonly unwinding: boolean;
+  /** The target TDI's TDISP and mapping state after the step (steps that name a TDI). */
+  readonly after?: TdiAfter;
 }
 
 export interface FlowOutcome {
@@ -66,7 +69,7 @@ export class Engine {
     const run = () => tracer.inStep(how.flow ? `${how.flow}/${step}` : step, () => tracer.span(entry, () => impl(this.w, target), resultOf));
     const r = caller === undefined ? run() : tracer.as(caller, run);
     // Plain literals: optional fields stay undefined (JSON leaves them out) rather than being spread in.
-    const record: StepRecord = { flow: how.flow, step, caller, actor, target, result: r.ok ? (r.value === 'skipped' ? 'skipped' : 'ok') : r.code, unwinding: how.unwinding ?? false };
+    const record: StepRecord = { flow: how.flow, step, caller, actor, target, result: r.ok ? (r.value === 'skipped' ? 'skipped' : 'ok') : r.code, unwinding: how.unwinding ?? false, after: tdiAfter(this.w, target.tdi) };
     this.records.push(record);
     this.observer.afterStep(this.w, record);
     return r;

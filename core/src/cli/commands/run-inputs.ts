@@ -1,0 +1,50 @@
+import { container } from 'tsyringe';
+import { loadPlugins } from '../../plugin/host.js';
+import type { LoadedPlugin } from '../../plugin/loaded-plugin.js';
+import { ScenarioError, loadScenario } from '../../scenario/load.js';
+import { PluginRunError, type RunOptions, type RunReport, runScenario } from '../../scenario/run.js';
+import type { Scenario } from '../../scenario/scenario.js';
+import { CliError, ExitCode } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+import { type PluginOptions, loadRequestFrom, writeRefusals } from '../plugin-options.js';
+
+/** What the commands that run scenarios share: loading them, the plugins, and one error policy. */
+
+/** The scenario at `path`; a bad one is bad input named by `file` and JSON pointer. */
+export function scenarioFrom(file: string, path: string): Scenario {
+  try {
+    return loadScenario(path);
+  } catch (e) {
+    if (e instanceof ScenarioError) throw new CliError(`${file}: ${e.pointer}: ${e.problem}`);
+    throw e;
+  }
+}
+
+/** The selected plugins, or undefined after reporting refusals (exit 2). */
+export async function loadForRun(opts: PluginOptions, io: CliIo, done: (code: ExitCode) => void): Promise<readonly LoadedPlugin[] | undefined> {
+  const set = await loadPlugins(loadRequestFrom(opts, io));
+  if (set.refused.length > 0) {
+    writeRefusals(set.refused, io);
+    done(ExitCode.BAD_INPUT);
+    return undefined;
+  }
+  if (set.loaded.length === 0) throw new CliError('no plugin to run on (use --arch or --plugin)');
+  return set.loaded;
+}
+
+/** Runs `work`; a plugin that throws is bad input, named with the scenario step it failed at. */
+export function runGuarded<T>(file: string, work: () => T): T {
+  try {
+    return work();
+  } catch (e) {
+    if (e instanceof PluginRunError) throw new CliError(`${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** One plugin's run of `scenario`, under the same error policy. */
+export const runOne = (scenario: Scenario, plugin: LoadedPlugin, file: string, options: RunOptions): RunReport =>
+  runGuarded(file, () => runScenario(scenario, plugin, container, options));
+
+/** The width text output fits: the terminal's, never more than 100 columns. */
+export const terminalWidth = (): number => Math.min(process.stdout.columns || 100, 100);
