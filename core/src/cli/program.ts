@@ -21,6 +21,7 @@ const GROUPS: Readonly<Record<string, () => Promise<CommandGroup>>> = {
   tdisp: async () => (await import('./commands/tdisp.js')).tdispCommand,
   compare: async () => (await import('./commands/compare.js')).compareCommand,
   matrix: async () => (await import('./commands/matrix.js')).matrixCommand,
+  overview: async () => (await import('./commands/overview.js')).overviewCommand,
 };
 
 /** The groups `argv` needs: the one it names, or all of them (for help and unknown commands). */

@@ -55,14 +55,14 @@ describe('teeio schema scenario', () => {
     for (const f of EXAMPLES) expect(example(f)['$schema'], f).toBe('../schema/scenario.json');
   });
 
-  it('prints the plugin and config schemas too, and refuses an unknown document (exit 2)', async () => {
-    for (const doc of ['plugin', 'config']) {
+  it('prints the plugin, config, compare and matrix schemas too, and refuses an unknown document (exit 2)', async () => {
+    for (const doc of ['plugin', 'config', 'compare', 'matrix']) {
       const r = await teeio(['schema', doc], ROOT);
       expect(r.code).toBe(0);
       expect(() => new Ajv({ strict: false }).compile(JSON.parse(r.out) as object)).not.toThrow();
     }
     const bad = await teeio(['schema', 'scenarios'], ROOT);
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain("value 'scenarios' is invalid for argument 'document'. Allowed choices are scenario, plugin, config.");
+    expect(bad.err).toContain("value 'scenarios' is invalid for argument 'document'. Allowed choices are scenario, plugin, config, compare, matrix.");
   });
 });

@@ -34,7 +34,7 @@ function placeOf(runs: ArchRuns, scenario: string, record: StepRecord): string {
 /** The relative order, in a flow, of the steps named (those that ran, not skipped). */
 function orderOf(runs: ArchRuns, scenario: string, flow: string, steps: readonly string[]): { order: string; first?: StepRecord } {
   const ran = runs.flowSteps(scenario, flow).filter((r) => steps.includes(r.step) && r.result === 'ok');
-  return { order: ran.map((r) => r.step).join(' → '), first: ran[0] };
+  return { order: ran.map((r) => r.step).join(' -> '), first: ran[0] };
 }
 
 const TEARDOWN = ['tsm.stop', 'kvm.unmap-private-mmio', 'tsm.unbind'];

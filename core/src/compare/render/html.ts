@@ -67,7 +67,7 @@ function table(c: Comparison): string {
     ...f.steps.map((row) =>
       row.same
         ? `<tr class="same"><td>${esc(row.step)}</td><td colspan="${c.archs.length}">${esc(sameText(row))}</td></tr>`
-        : `<tr class="diff"><td>≠ ${esc(row.step)}</td>${row.cells.map((cell, a) => `<td>${cellLines(cell, row.moved.includes(c.archs[a] as string)).map(esc).join('<br/>')}</td>`).join('')}</tr>`,
+        : `<tr class="diff"><td>* ${esc(row.step)}</td>${row.cells.map((cell, a) => `<td>${cellLines(cell, row.moved.includes(c.archs[a] as string)).map(esc).join('<br/>')}</td>`).join('')}</tr>`,
     ),
   ]);
   const verdicts = c.verdicts.map((v) => `<tr class="${v.outcome}"><td>${esc(v.arch)}</td><td>${v.outcome}</td><td>${esc(v.stoppedBy ?? '—')}</td></tr>`);

@@ -15,7 +15,7 @@ export function comparisonMarkdown(c: Comparison): string {
         continue;
       }
       const cells = row.cells.map((cell, a) => escape(cellLines(cell, row.moved.includes(c.archs[a] as string)).join('<br>')));
-      out.push(`| **≠ \`${row.step}\`** | ${cells.join(' | ')} |`);
+      out.push(`| *** \`${row.step}\`** | ${cells.join(' | ')} |`);
     }
     out.push('');
   }

@@ -3,7 +3,7 @@ import { type Terminal, wrap } from './terminal.js';
 
 const QUESTION_COLUMN = 22;
 
-const sourceOf = (c: MatrixCell): string => `← ${c.scenario} ${c.step}`;
+const sourceOf = (c: MatrixCell): string => `<- ${c.scenario} ${c.step}`;
 
 /** The matrix as text: a column per arch; each answer, then (dim) the scenario and step it came from. */
 export function matrixText(m: Matrix, t: Terminal): string {

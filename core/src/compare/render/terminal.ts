@@ -6,8 +6,13 @@ export interface Terminal {
   readonly colors: ReturnType<typeof picocolors.createColors>;
 }
 
-/** Wraps `text` into lines of at most `width` columns, breaking at spaces where it can. */
+/** Wraps `text` into lines of at most `width` columns, breaking at spaces where it can; keeps its indentation. */
 export function wrap(text: string, width: number): string[] {
+  const indent = /^ */.exec(text)?.[0] ?? '';
+  return indent ? wrapWords(text.slice(indent.length), width - indent.length).map((l) => indent + l) : wrapWords(text, width);
+}
+
+function wrapWords(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(' ')) {

@@ -8,13 +8,13 @@ function flowTitle(f: FlowRow): string {
   return f.flow === null ? 'outside a flow' : `flow ${f.flow}${f.unwinding ? ' (unwinding)' : ''}`;
 }
 
-/** A differing row: a column per arch, each cell wrapped to its width; the marker `≠` says it differs without colour. */
+/** A differing row: a column per arch, each cell wrapped to its width; the marker `*` says it differs without colour. */
 function differingRow(row: StepRow, c: Comparison, t: Terminal, col: number): string[] {
   const cells = row.cells.map((cell, a) => cellLines(cell, row.moved.includes(c.archs[a] as string)).flatMap((l) => wrap(l, col)));
   const height = Math.max(...cells.map((x) => x.length));
   const lines: string[] = [];
   for (let i = 0; i < height; i++) {
-    const label = i === 0 ? `≠ ${row.step}`.slice(0, STEP_COLUMN - 1).padEnd(STEP_COLUMN) : ' '.repeat(STEP_COLUMN);
+    const label = i === 0 ? `* ${row.step}`.slice(0, STEP_COLUMN - 1).padEnd(STEP_COLUMN) : ' '.repeat(STEP_COLUMN);
     const parts = cells.map((x) => (x[i] ?? '').padEnd(col));
     lines.push(`${i === 0 ? t.colors.yellow(label) : label}${parts.join(' ')}`.trimEnd());
   }
