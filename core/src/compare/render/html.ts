@@ -3,7 +3,9 @@ import type { Cell, Comparison, StepRow } from '../comparison.js';
 import { cellLines, sameText } from './cell-text.js';
 
 const LINE = 16;
-const LANE = 78;
+const LANE = 60;
+/** Room right of the firmware lifeline for the vendor calls' names. */
+const CALLS = 330;
 const HEAD = 30;
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -18,10 +20,12 @@ function lanesOf(c: Comparison): string[] {
 /** Every row's height, the same in every arch's diagram so that the diagrams align by step. */
 const rowHeight = (row: StepRow): number => LINE * (1 + Math.max(0, ...row.cells.map((x) => x?.calls.length ?? 0))) + 6;
 
-function arrow(x1: number, x2: number, y: number, label: string, cls: string): string {
+/** An arrow from `x1` to `x2`; its label goes above it, or at `labelX` on its line when given. */
+function arrow(x1: number, x2: number, y: number, label: string, cls: string, labelX?: number): string {
   if (x1 === x2) {
     return `<path class="${cls}" d="M${x1} ${y - 4} h16 v8 h-16" fill="none" marker-end="url(#tip)"/><text x="${x1 + 20}" y="${y + 4}">${esc(label)}</text>`;
   }
+  if (labelX !== undefined) return `<line class="${cls}" x1="${x1}" y1="${y}" x2="${x2}" y2="${y}" marker-end="url(#tip)"/><text x="${labelX}" y="${y + 4}">${esc(label)}</text>`;
   const tx = Math.min(x1, x2) + 4;
   return `<line class="${cls}" x1="${x1}" y1="${y}" x2="${x2}" y2="${y}" marker-end="url(#tip)"/><text x="${tx}" y="${y - 3}">${esc(label)}</text>`;
 }
@@ -29,14 +33,14 @@ function arrow(x1: number, x2: number, y: number, label: string, cls: string): s
 function cellDrawing(cell: Cell | null, moved: boolean, lane: (a: string) => number, y: number): string {
   if (!cell) return `<text class="absent" x="${lane('firmware') - 40}" y="${y + 12}">${moved ? '(moved)' : '(not run)'}</text>`;
   const parts = [arrow(lane(cell.initiator), lane(cell.actor), y + 12, `${cell.result === 'ok' ? '' : `[${cell.result}] `}`, cell.result === 'ok' ? 'step' : 'step failed')];
-  cell.calls.forEach((call, i) => parts.push(arrow(lane(cell.actor), lane('firmware'), y + 12 + LINE * (i + 1), `${call.op} ${call.result}`, call.result === 'ok' ? 'call' : 'call failed')));
+  cell.calls.forEach((call, i) => parts.push(arrow(lane(cell.actor), lane('firmware'), y + 12 + LINE * (i + 1), `${call.op} ${call.result}`, call.result === 'ok' ? 'call' : 'call failed', lane('firmware') + 8)));
   return parts.join('');
 }
 
 /** One arch's sequence diagram: lifelines, and per aligned row the step's arrow and the vendor calls it caused. */
 function diagram(c: Comparison, a: number, lanes: readonly string[]): string {
   const lane = (actor: string): number => 40 + LANE * Math.max(0, lanes.indexOf(actor));
-  const width = 40 + LANE * lanes.length + 120;
+  const width = 40 + LANE * (lanes.length - 1) + CALLS;
   const body: string[] = [];
   let y = HEAD;
   for (const f of c.flows) {
@@ -46,7 +50,7 @@ function diagram(c: Comparison, a: number, lanes: readonly string[]): string {
       const h = rowHeight(row);
       const arch = c.archs[a] as string;
       body.push(`<g class="row${row.same ? '' : ' diff'}" data-step="${esc(row.step)}" data-arch="${esc(arch)}">`);
-      if (!row.same) body.push(`<rect class="hl" x="0" y="${y}" width="${width}" height="${h}"/>`);
+      if (!row.same) body.push(`<rect class="hl" x="0" y="${y}" width="${width}" height="${h + LINE - 2}"/>`);
       body.push(`<text class="label" x="4" y="${y + 12}">${esc(row.step)}</text>`, cellDrawing(row.cells[a] ?? null, row.moved.includes(arch), lane, y + LINE), '</g>');
       y += h + LINE;
     }
