@@ -4,9 +4,10 @@
  * when the order they check is the other way round.
  */
 import { Ajv } from 'ajv';
+import { loadScenario } from '@teeio/core';
 import { COMPARISON_SCHEMA, type Comparison, cellAt, compareArchs, expectCallOrder, expectDiffer, rowsOf, stepOrder, verdictOf } from '@teeio/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ARCHS, lifecycle } from './plugins.js';
+import { ARCHS, EXAMPLES, lifecycle } from './plugins.js';
 
 let c: Comparison;
 beforeAll(() => {
@@ -69,5 +70,21 @@ describe('compareArchs on the lifecycle', () => {
     const rows = c.flows.flatMap((f) => f.steps);
     expect(rows.find((r) => r.step === 'vfio.open')?.same).toBe(true);
     expect(rows.filter((r) => r.step === 'tsm.bind').every((r) => !r.same)).toBe(true);
+  });
+});
+
+describe('verdicts', () => {
+  it('name the invariant that stopped a run: a bind with the BARs still mmapped breaks invariant host-cannot-touch-private-mmio on TDX and CCA, not on SEV-TIO (the RMP guards)', () => {
+    const v = compareArchs(loadScenario(`${EXAMPLES}tdx-bind-with-hypervisor-mapping.json`), ARCHS);
+    expect(verdictOf(v, 'tdx').stoppedBy).toMatch(/^invariant \d host-cannot-touch-private-mmio after tsm\.bind$/);
+    expect(verdictOf(v, 'cca').stoppedBy).toMatch(/host-cannot-touch-private-mmio/);
+    expect(verdictOf(v, 'sev-tio').stoppedBy).toBeNull();
+  });
+
+  it('name the firmware error that failed a flow: a guest accepting MMIO the host never mapped, in each vendor code', () => {
+    const v = compareArchs(loadScenario(`${EXAMPLES}cca-validate-mapping-rejected.json`), ARCHS);
+    expect(verdictOf(v, 'cca').stoppedBy).toBe('accept/guest.accept-mmio: RSI_VDEV_VALIDATE_MAPPING_REJECTED');
+    expect(verdictOf(v, 'sev-tio').stoppedBy).toBe('accept/guest.accept-mmio: MMIO_VALIDATE_NOT_ASSIGNED');
+    expect(verdictOf(v, 'tdx').stoppedBy).toMatch(/^accept/guest.accept-mmio: TDX_/);
   });
 });
