@@ -85,6 +85,6 @@ describe('verdicts', () => {
     const v = compareArchs(loadScenario(`${EXAMPLES}cca-validate-mapping-rejected.json`), ARCHS);
     expect(verdictOf(v, 'cca').stoppedBy).toBe('accept/guest.accept-mmio: RSI_VDEV_VALIDATE_MAPPING_REJECTED');
     expect(verdictOf(v, 'sev-tio').stoppedBy).toBe('accept/guest.accept-mmio: MMIO_VALIDATE_NOT_ASSIGNED');
-    expect(verdictOf(v, 'tdx').stoppedBy).toMatch(/^accept/guest.accept-mmio: TDX_/);
+    expect(verdictOf(v, 'tdx').stoppedBy).toMatch(/^accept\/guest\.accept-mmio: TDX_/);
   });
 });
