@@ -39,7 +39,7 @@ describe('teeio compare', () => {
     const r = await teeio(['compare', LIFECYCLE], ROOT);
     expect(r.code).toBe(0);
     fitsAndPlain(r.out);
-    expect(r.out).toMatch(/^step +tdx +sev-tio +cca$/m);
+    expect(r.out).toMatch(/^ {2}tdx +sev-tio +cca$/m);
     expect(r.out.trimEnd().split('\n').slice(-4)).toEqual(['verdicts', '  tdx: pass', '  sev-tio: pass', '  cca: pass']);
     expect(r.out).toMatch(/^\* tsm\.stop/m);
   });

@@ -81,7 +81,7 @@ export const QUESTIONS: readonly Question[] = [
       const scenario = 'hypervisor-touches-private-mmio';
       const read = runs.entry(scenario, 'hypervisor read of private MMIO');
       if (!read) return undefined;
-      return { answer: read.result.split(':')[0] as string, scenario, step: `event host-touch-private-mmio (${read.op})` };
+      return { answer: read.result.split(':')[0] as string, scenario, step: 'event host-touch-private-mmio' };
     },
   },
   {
