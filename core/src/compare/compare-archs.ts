@@ -32,11 +32,14 @@ function segments(steps: readonly StepRecord[]): Segment[] {
   return out;
 }
 
+/** How the tracer labels a step's entries: `flow/step`, or the step alone outside a flow. */
+export const stepLabel = (r: Pick<StepRecord, 'flow' | 'step'>): string => (r.flow ? `${r.flow}/${r.step}` : r.step);
+
 /** The vendor calls step `index` of a run caused: the firmware's entries between its opening and the next step's. */
 export function vendorCalls(report: RunReport, index: number): TraceEntry[] {
   const record = report.steps[index] as StepRecord;
   const opens = stepOpenings(report);
-  const label = record.flow ? `${record.flow}/${record.step}` : record.step;
+  const label = stepLabel(record);
   return report.trace
     .slice(opens[index] ?? report.trace.length, opens[index + 1] ?? report.trace.length)
     .filter((e) => e.actor === 'firmware' && e.step === label);
@@ -56,7 +59,7 @@ function stepOpenings(report: RunReport): number[] {
   let k = 0;
   report.trace.forEach((e, i) => {
     const r = report.steps[k];
-    if (r && e.op === r.step && e.actor === r.actor && e.step === (r.flow ? `${r.flow}/${r.step}` : r.step)) {
+    if (r && e.op === r.step && e.actor === r.actor && e.step === stepLabel(r)) {
       cached?.push(i);
       k++;
     }
@@ -65,7 +68,7 @@ function stepOpenings(report: RunReport): number[] {
   return cached;
 }
 
-function verdictOf(r: RunReport): Verdict {
+function verdictOfRun(r: RunReport): Verdict {
   const v = r.violations[0];
   const failed = r.flows.find((f) => !f.ok);
   const stoppedBy = v
@@ -106,7 +109,7 @@ export function compareReports(reports: readonly RunReport[]): Comparison {
     return { flow: any.flow, unwinding: any.unwinding, steps: stepRows(archs, reports, segs) };
   });
   const first = reports[0];
-  return { scenario: first?.scenario ?? '', seed: first?.seed ?? '', archs, flows, verdicts: reports.map(verdictOf) };
+  return { scenario: first?.scenario ?? '', seed: first?.seed ?? '', archs, flows, verdicts: reports.map(verdictOfRun) };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { StepRecord } from '../../lifecycle/engine.js';
 import type { RunReport } from '../../scenario/run.js';
 import type { TraceEntry } from '../../trace/tracer.js';
-import { vendorCalls } from '../compare-archs.js';
+import { stepLabel, vendorCalls } from '../compare-archs.js';
 import type { MatrixCell } from './matrix.js';
 
 /** One arch's runs of the examples, by scenario name, with what the derivations read from them. */
@@ -43,5 +43,5 @@ export class ArchRuns {
 export const cellFrom = (scenario: string, record: StepRecord, answer: string): MatrixCell => ({
   answer,
   scenario,
-  step: record.flow ? `${record.flow}/${record.step}` : record.step,
+  step: stepLabel(record),
 });
