@@ -6,6 +6,7 @@ import {
   toHex,
 } from '../wire/index.js';
 import type { CheckDefinition, Expectation, ReadReportStep, RequestTemplate, Step, Template } from './check.js';
+import { GET_CAPABILITIES } from './checks.js';
 import type { Exchange } from './exchange.js';
 import { problemsWith } from './expect.js';
 import type { CheckOutcome } from './outcome.js';
@@ -16,6 +17,17 @@ import type { ValidationTarget } from './target.js';
 const REPORT_READ_LENGTH = 0x400;
 /** OFFSET is a u16: a report that needs more is itself broken. */
 const MAX_REPORT_OFFSET = 0xffff;
+
+/**
+ * How every set-up begins: as a real requester does, GET_TDISP_VERSION for the interface, then
+ * its capabilities, each answered as asked. The [E] sample knows an interface only after a
+ * GET_TDISP_VERSION for it, and refuses everything else with INVALID_INTERFACE (tdisp-wire
+ * addendum "the [E] sample responder").
+ */
+const REQUESTER_OPENING: readonly Step[] = [
+  { send: { type: 'GET_TDISP_VERSION' }, expect: { response: 'TDISP_VERSION' } },
+  { send: GET_CAPABILITIES, expect: { response: 'TDISP_CAPABILITIES' } },
+];
 
 /** A check stops at the first step that misses its expectation; this carries where and why. */
 class CheckFailure extends Error {
@@ -45,7 +57,7 @@ export async function runCheck(target: ValidationTarget, check: CheckDefinition)
   }
   const run = new CheckRun(target);
   try {
-    for (const [i, step] of check.setup.entries()) await run.step(step, `set-up step ${i + 1}`);
+    for (const [i, step] of [...REQUESTER_OPENING, ...check.setup].entries()) await run.step(step, `set-up step ${i + 1}`);
     await run.test(check.request, check.expect);
     return { id, rule, status: 'pass' };
   } catch (e) {

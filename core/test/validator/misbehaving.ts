@@ -74,19 +74,26 @@ export function skipsNonceCheck(device: TdispDevice): TdispResponder {
 }
 
 /**
- * Behaves like the DMTF spdm-emu sample where it differs from the spec (fixtures README): STOP
- * in CONFIG_UNLOCKED is an INVALID_INTERFACE_STATE, GET_VERSION re-initialises the interface,
- * reports are served without a state check (never locked: INVALID_REQUEST), and LOCK's
- * mmio_reporting_offset is never added to the report.
+ * Behaves like the DMTF spdm-emu sample where it differs from the spec (fixtures README;
+ * tdisp-wire addendum "the [E] sample responder"): its one interface context starts as
+ * function_id 0, so a request for another interface gets INVALID_INTERFACE until a
+ * GET_TDISP_VERSION for it makes it the context's interface (and re-initialises it); STOP in
+ * CONFIG_UNLOCKED is an INVALID_INTERFACE_STATE; reports are served without a state check (never
+ * locked: INVALID_REQUEST); and LOCK's mmio_reporting_offset is never added to the report.
  */
 export function likeSpdmEmuSample(device: TdispDevice): TdispResponder {
+  let context = 0;
+  const functionOf = (request: Uint8Array) => tdispHeaderCodec.read(new ByteReader(request, 'tdisp'), '').interfaceId.functionId.requesterId;
   return withQuirk(device, async (request, d) => {
+    if (typeOf(request) === TdispRequestCode.GET_TDISP_VERSION) {
+      context = functionOf(request);
+      await d.exchange(bare(request, TdispRequestCode.STOP_INTERFACE_REQUEST));
+      return undefined;
+    }
+    if (functionOf(request) !== context) return error(request, 'INVALID_INTERFACE');
     switch (typeOf(request)) {
       case TdispRequestCode.STOP_INTERFACE_REQUEST:
         return stateOf(d, request) === 'CONFIG_UNLOCKED' ? error(request, 'INVALID_INTERFACE_STATE') : undefined;
-      case TdispRequestCode.GET_TDISP_VERSION:
-        await d.exchange(bare(request, TdispRequestCode.STOP_INTERFACE_REQUEST));
-        return undefined;
       case TdispRequestCode.GET_DEVICE_INTERFACE_REPORT:
         return stateOf(d, request) === 'CONFIG_UNLOCKED' ? error(request, 'INVALID_REQUEST') : undefined;
       case TdispRequestCode.LOCK_INTERFACE_REQUEST: {
