@@ -78,6 +78,22 @@ export const TDISP_CHECKS: readonly CheckDefinition[] = [
     expect: { response: 'TDISP_CAPABILITIES', fields: { reqMsgSupported: { bitsSet: 'fe' } } },
   },
   {
+    id: 'capabilities.dev-addr-width-52',
+    rule: 'TDISP_CAPABILITIES DEV_ADDR_WIDTH is at least 52 (intel/tee-io-validator 2.1; not a PCIe 6.1 requirement)',
+    advisory: 'intel/tee-io-validator',
+    setup: UNLOCKED,
+    request: GET_CAPABILITIES,
+    expect: { response: 'TDISP_CAPABILITIES', fields: { devAddrWidth: { atLeast: 52 } } },
+  },
+  {
+    id: 'capabilities.num-req-nonzero',
+    rule: 'TDISP_CAPABILITIES NUM_REQ_THIS and NUM_REQ_ALL are non-zero (intel/tee-io-validator 2.1; not a PCIe 6.1 requirement)',
+    advisory: 'intel/tee-io-validator',
+    setup: UNLOCKED,
+    request: GET_CAPABILITIES,
+    expect: { response: 'TDISP_CAPABILITIES', fields: { numReqThis: { atLeast: 1 }, numReqAll: { atLeast: 1 } } },
+  },
+  {
     id: 'lock.from-config-unlocked',
     rule: 'LOCK_INTERFACE_REQUEST in CONFIG_UNLOCKED answers LOCK_INTERFACE_RESPONSE and moves the TDI to CONFIG_LOCKED (linux-tsm-core §4)',
     setup: UNLOCKED,

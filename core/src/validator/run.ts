@@ -40,13 +40,29 @@ class CheckFailure extends Error {
   }
 }
 
+/** A run a transport error ended: the outcomes of the checks run before it, and the error. */
+export class RunInterrupted extends Error {
+  constructor(
+    readonly outcomes: readonly CheckOutcome[],
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
 /**
  * Runs `checks` against `target`, one after another (each starts by bringing the TDI where it
- * needs it). Transport errors are not check failures: they end the run.
+ * needs it). Transport errors are not check failures: they end the run, as a RunInterrupted.
  */
 export async function runChecks(target: ValidationTarget, checks: readonly CheckDefinition[]): Promise<CheckOutcome[]> {
   const outcomes: CheckOutcome[] = [];
-  for (const check of checks) outcomes.push(await runCheck(target, check));
+  for (const check of checks) {
+    try {
+      outcomes.push(await runCheck(target, check));
+    } catch (e) {
+      throw new RunInterrupted(outcomes, e);
+    }
+  }
   return outcomes;
 }
 
@@ -58,12 +74,21 @@ export async function runCheck(target: ValidationTarget, check: CheckDefinition)
   const run = new CheckRun(target);
   try {
     for (const [i, step] of [...REQUESTER_OPENING, ...check.setup].entries()) await run.step(step, `set-up step ${i + 1}`);
+  } catch (e) {
+    return failed(check, e, { status: 'fail' });
+  }
+  try {
     await run.test(check.request, check.expect);
     return { id, rule, status: 'pass' };
   } catch (e) {
-    if (!(e instanceof CheckFailure)) throw e;
-    return { id, rule, status: 'fail', reason: e.message, ...e.exchange };
+    return failed(check, e, check.advisory === undefined ? { status: 'fail' } : { status: 'advisory', source: check.advisory });
   }
+}
+
+/** A CheckFailure as the check's outcome; anything else (a transport error) ends the run. */
+function failed(check: CheckDefinition, e: unknown, missed: Pick<CheckOutcome, 'status' | 'source'>): CheckOutcome {
+  if (!(e instanceof CheckFailure)) throw e;
+  return { id: check.id, rule: check.rule, ...missed, reason: e.message, ...e.exchange };
 }
 
 /** The state of one check being run: the values its steps captured. */

@@ -3,12 +3,14 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_SPDM_EMU_TIMEOUT_MS, SpdmEmuError, type PeerAddress, connectSpdmEmu, formatPeerAddress, parsePeerAddress } from '../../transport/index.js';
 import {
   type CheckOutcome,
+  RunInterrupted,
   TDISP_CHECKS,
   type ValidationTarget,
   builtInTarget,
   outcomeLines,
   peerTarget,
   runChecks,
+  strictly,
   summaryLine,
   tally,
   tdispOnlyDevice,
@@ -46,6 +48,7 @@ interface ValidateOptions {
   interface?: FunctionId;
   preset: DevicePresetName;
   timeout: number;
+  strict?: boolean;
 }
 
 /** The responder to check, and how the report names it. */
@@ -87,14 +90,30 @@ async function peer(text: string, opts: ValidateOptions): Promise<Subject> {
   return { target: peerTarget(responder, id), description: `spdm-emu peer ${formatPeerAddress(address)}, function_id ${formatRequesterId(functionId.requesterId)}` };
 }
 
-function render(io: CliIo, format: ValidateOptions['format'], description: string, outcomes: readonly CheckOutcome[]): void {
+/** The outcomes, and the error that ended the run early if one did (printed after them). */
+function render(io: CliIo, format: ValidateOptions['format'], description: string, outcomes: readonly CheckOutcome[], error?: CliError): void {
   const counts = tally(outcomes);
   if (format === 'json') {
-    io.out(`${JSON.stringify({ target: description, checks: outcomes, summary: counts }, null, 2)}\n`);
+    const ended = error === undefined ? {} : { error: error.message };
+    io.out(`${JSON.stringify({ target: description, checks: outcomes, summary: counts, ...ended }, null, 2)}\n`);
     return;
   }
   const lines = [`teeio tdisp validate: ${description}`, ...outcomes.flatMap(outcomeLines), summaryLine(counts)];
   io.out(`${lines.join('\n')}\n`);
+}
+
+/** Runs every check; a transport error mid-run still yields the outcomes so far, with the error. */
+async function outcomesOf(target: ValidationTarget, peerText: string): Promise<{ outcomes: readonly CheckOutcome[]; error?: CliError }> {
+  try {
+    return { outcomes: await runChecks(target, TDISP_CHECKS) };
+  } catch (e) {
+    if (!(e instanceof RunInterrupted)) throw e;
+    const error = peerError(e.cause, peerText);
+    if (!(error instanceof CliError)) throw error;
+    return { outcomes: e.outcomes, error };
+  } finally {
+    await target.responder.close();
+  }
 }
 
 export const validateCommand = (io: CliIo, done: Parameters<CommandGroup>[1]) =>
@@ -112,16 +131,12 @@ export const validateCommand = (io: CliIo, done: Parameters<CommandGroup>[1]) =>
     )
     .addOption(new Option('--preset <name>', 'the built-in device configuration').choices(Object.keys(DEVICE_PRESETS)).default('default').conflicts('peer'))
     .addOption(new Option('--timeout <ms>', 'deadline for connecting to a peer and for each of its replies').argParser(parseTimeout).default(DEFAULT_SPDM_EMU_TIMEOUT_MS))
+    .option('--strict', 'count advisories (expectations of other test plans, beyond the spec) as failures')
     .action(async (opts: ValidateOptions) => {
       const { target, description } = opts.peer === undefined ? builtIn(opts) : await peer(opts.peer, opts);
-      let outcomes: CheckOutcome[];
-      try {
-        outcomes = await runChecks(target, TDISP_CHECKS);
-      } catch (e) {
-        throw peerError(e, opts.peer ?? '');
-      } finally {
-        await target.responder.close();
-      }
-      render(io, opts.format, description, outcomes);
+      const run = await outcomesOf(target, opts.peer ?? '');
+      const outcomes = opts.strict === true ? strictly(run.outcomes) : run.outcomes;
+      render(io, opts.format, description, outcomes, run.error);
+      if (run.error !== undefined) throw run.error;
       done(tally(outcomes).failed === 0 ? ExitCode.OK : ExitCode.FAILED);
     });
