@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { type Socket, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../core/src/cli/io.js';
@@ -218,5 +218,55 @@ describe('teeio tdisp serve input errors', () => {
     const r = await teeio(['tdisp', 'serve', '--port', String(taken.address.port)]);
     expect(r.code).toBe(2);
     expect(r.errLines).toEqual([`teeio: --host/--port: spdm-emu 127.0.0.1:${taken.address.port}: cannot listen: EADDRINUSE`]);
+  });
+});
+
+describe('teeio tdisp transcript --peer when the transport fails after connecting', () => {
+  /** A loopback TCP server that answers every connection with `reply` (or with nothing). */
+  async function rawServer(reply?: string): Promise<number> {
+    const sockets: Socket[] = [];
+    const server = createServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => undefined);
+      if (reply !== undefined) socket.end(reply);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanup.push(() => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    });
+    return (server.address() as { port: number }).port;
+  }
+
+  it('exits 2 with the one line validate prints when the peer dies mid-run', async () => {
+    const server = await serveSpdmEmu({
+      port: 0,
+      responderFor: () => ({ exchange: () => Promise.reject(new Error('device gone')), close: () => Promise.resolve() }),
+      log: () => undefined,
+    });
+    cleanup.push(() => server.close());
+    const peer = `127.0.0.1:${server.address.port}`;
+    const transcript = await teeio(['tdisp', 'transcript', '--peer', peer]);
+    const validate = await teeio(['tdisp', 'validate', '--peer', peer]);
+    expect(transcript.code).toBe(2);
+    expect(transcript.errLines).toHaveLength(1);
+    expect(transcript.errLines[0]).toMatch(new RegExp(`^teeio: --peer: spdm-emu 127\\.0\\.0\\.1:${server.address.port}: `));
+    expect(transcript.errLines).toEqual(validate.errLines);
+  });
+
+  it('exits 2 with one line for a peer that is not an spdm-emu server', async () => {
+    const port = await rawServer('HTTP/1.1 400 Bad Request\r\n\r\n');
+    const r = await teeio(['tdisp', 'transcript', '--peer', `127.0.0.1:${port}`]);
+    expect(r.code).toBe(2);
+    expect(r.errLines).toHaveLength(1);
+    expect(r.errLines[0]).toMatch(new RegExp(`^teeio: --peer: spdm-emu 127\\.0\\.0\\.1:${port}: `));
+  });
+
+  it('exits 2 with one line for a peer that never answers, within --timeout', async () => {
+    const port = await rawServer();
+    const r = await teeio(['tdisp', 'transcript', '--peer', `127.0.0.1:${port}`, '--timeout', '200']);
+    expect(r.code).toBe(2);
+    expect(r.errLines).toHaveLength(1);
+    expect(r.errLines[0]).toMatch(/^teeio: --peer: spdm-emu 127\.0\.0\.1:\d+: .*200 ms/);
   });
 });

@@ -1,6 +1,6 @@
 import { DEVICE_PRESETS, type DevicePresetName } from '../../device/presets.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_SPDM_EMU_TIMEOUT_MS, SpdmEmuError, type PeerAddress, connectSpdmEmu, formatPeerAddress, parsePeerAddress } from '../../transport/index.js';
+import { formatPeerAddress } from '../../transport/index.js';
 import {
   type CheckOutcome,
   RunInterrupted,
@@ -18,6 +18,7 @@ import {
 import { type FunctionId, formatRequesterId, interfaceIdOf } from '../../wire/index.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { connectPeer, peerError, timeoutOption } from '../peer-option.js';
 import type { CommandGroup } from '../program.js';
 
 /** The sample's TDI, which spdm_requester_emu addresses: the default on a peer. */
@@ -35,11 +36,6 @@ function parseInterface(text: string): FunctionId {
     return { requesterId: v & 0xffff, segment: (v >>> 16) & 0xff, segmentValid: (v >>> 24) === 1 };
   }
   throw new InvalidArgumentError('expected a function_id in hex (0xbeef) or bus:device.function (be:1d.7)');
-}
-
-function parseTimeout(text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new InvalidArgumentError('expected milliseconds, a positive integer');
-  return Number(text);
 }
 
 interface ValidateOptions {
@@ -69,22 +65,8 @@ function builtIn(opts: ValidateOptions): Subject {
   }
 }
 
-/** A CliError naming --peer for whatever went wrong reaching it (exit 2: an unreachable peer is bad input). */
-function peerError(e: unknown, text: string): unknown {
-  if (!(e instanceof SpdmEmuError)) return e;
-  return new CliError(e.kind === 'bad-address' ? `--peer ${JSON.stringify(text)}: ${e.detail}` : `--peer: ${e.message}`);
-}
-
 async function peer(text: string, opts: ValidateOptions): Promise<Subject> {
-  let address: PeerAddress;
-  try {
-    address = parsePeerAddress(text);
-  } catch (e) {
-    throw peerError(e, text);
-  }
-  const responder = await connectSpdmEmu(address.host, address.port, { timeoutMs: opts.timeout }).catch((e: unknown) => {
-    throw peerError(e, text);
-  });
+  const { responder, address } = await connectPeer(text, opts.timeout);
   const functionId = opts.interface ?? PEER_DEFAULT_FUNCTION_ID;
   const id = interfaceIdOf(functionId.requesterId, functionId.segmentValid ? functionId.segment : undefined);
   return { target: peerTarget(responder, id), description: `spdm-emu peer ${formatPeerAddress(address)}, function_id ${formatRequesterId(functionId.requesterId)}` };
@@ -130,7 +112,7 @@ export const validateCommand = (io: CliIo, done: Parameters<CommandGroup>[1]) =>
       ),
     )
     .addOption(new Option('--preset <name>', 'the built-in device configuration').choices(Object.keys(DEVICE_PRESETS)).default('default').conflicts('peer'))
-    .addOption(new Option('--timeout <ms>', 'deadline for connecting to a peer and for each of its replies').argParser(parseTimeout).default(DEFAULT_SPDM_EMU_TIMEOUT_MS))
+    .addOption(timeoutOption())
     .option('--strict', 'count advisories (expectations of other test plans, beyond the spec) as failures')
     .action(async (opts: ValidateOptions) => {
       const { target, description } = opts.peer === undefined ? builtIn(opts) : await peer(opts.peer, opts);
