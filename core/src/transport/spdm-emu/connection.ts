@@ -35,7 +35,11 @@ export function serveSpdmEmuConnection(socket: Socket, responder: TdispResponder
   async function handle(frame: SpdmEmuFrame): Promise<void> {
     // Frames queued behind a SHUTDOWN, CONTINUE or malformed frame go unanswered.
     if (!socket.writable) return;
-    if (frame.transportType !== SpdmEmuTransportType.PCI_DOE) return drop(`frame has transport_type ${frame.transportType}, expected PCI_DOE (2)`);
+    // With --decap_tdisp the sample answers DECAP_TDISP whatever transport_type says
+    // (tdisp-wire addendum "the [E] sample responder"); every other frame must match.
+    if (frame.transportType !== SpdmEmuTransportType.PCI_DOE && frame.command !== SpdmEmuCommand.DECAP_TDISP) {
+      return drop(`frame has transport_type ${frame.transportType}, expected PCI_DOE (2)`);
+    }
     switch (frame.command) {
       case SpdmEmuCommand.DECAP_TDISP: {
         const response = await responder.exchange(frame.payload).catch((e: unknown) => drop(`the device failed: ${e instanceof Error ? e.message : String(e)}`));
@@ -52,9 +56,13 @@ export function serveSpdmEmuConnection(socket: Socket, responder: TdispResponder
         socket.end();
         return;
       default:
-        // SPDM (NORMAL) and the OOB commands need an SPDM stack teeio does not model.
-        log(`${label}: ${describeCommand(frame.command)} is not served: answered UNKNOWN`);
-        return reply(doeFrame(SpdmEmuCommand.UNKNOWN));
+        // SPDM (NORMAL) and the OOB commands need an SPDM stack teeio does not model. The
+        // sample answers an unknown command with UNKNOWN, then closes (tdisp-wire addendum).
+        // end(), not destroy(): the UNKNOWN must leave before the connection closes.
+        reply(doeFrame(SpdmEmuCommand.UNKNOWN));
+        log(`${label}: closing the connection: ${describeCommand(frame.command)} is not served: answered UNKNOWN`);
+        socket.end();
+        return;
     }
   }
 
