@@ -8,7 +8,7 @@ import {
   tdispHeaderCodec,
   ByteReader,
 } from '../../src/index.js';
-import { type TdispDevice } from '../../src/device/index.js';
+import { type TdispDevice, withSampleInterfaceContext } from '../../src/device/index.js';
 
 /**
  * Responders that break TDISP rules on purpose: the simulated device behind a wrapper that
@@ -82,15 +82,7 @@ export function skipsNonceCheck(device: TdispDevice): TdispResponder {
  * locked: INVALID_REQUEST); and LOCK's mmio_reporting_offset is never added to the report.
  */
 export function likeSpdmEmuSample(device: TdispDevice): TdispResponder {
-  let context = 0;
-  const functionOf = (request: Uint8Array) => tdispHeaderCodec.read(new ByteReader(request, 'tdisp'), '').interfaceId.functionId.requesterId;
-  return withQuirk(device, async (request, d) => {
-    if (typeOf(request) === TdispRequestCode.GET_TDISP_VERSION) {
-      context = functionOf(request);
-      await d.exchange(bare(request, TdispRequestCode.STOP_INTERFACE_REQUEST));
-      return undefined;
-    }
-    if (functionOf(request) !== context) return error(request, 'INVALID_INTERFACE');
+  return withSampleInterfaceContext(withQuirk(device, async (request, d) => {
     switch (typeOf(request)) {
       case TdispRequestCode.STOP_INTERFACE_REQUEST:
         return stateOf(d, request) === 'CONFIG_UNLOCKED' ? error(request, 'INVALID_INTERFACE_STATE') : undefined;
@@ -105,5 +97,5 @@ export function likeSpdmEmuSample(device: TdispDevice): TdispResponder {
       default:
         return undefined;
     }
-  });
+  }));
 }

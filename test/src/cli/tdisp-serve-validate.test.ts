@@ -95,6 +95,17 @@ describe('teeio tdisp serve with teeio tdisp validate --peer', () => {
     expect(server.stderr()).toMatch(/: connected\n.*: disconnected\nteeio tdisp serve: stopped\n$/);
   });
 
+  it("serves the spdm-emu-sample preset with the sample's interface context: validate fails only the re-initialising GET_TDISP_VERSION", { timeout: 20_000 }, async () => {
+    const server = await serve();
+    const validate = run(['tdisp', 'validate', '--peer', `127.0.0.1:${server.port}`]);
+    expect(await validate.exited).toBe(1);
+    const lines = validate.stdout().trimEnd().split('\n');
+    expect(lines.filter((l) => l.startsWith('FAIL'))).toEqual(['FAIL  version.keeps-interface-state']);
+    expect(lines.at(-1)).toBe('validate: 2 advisories; 6 not applicable; 26 passed, 1 failed');
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  });
+
   it('stops cleanly on SIGTERM', { timeout: 20_000 }, async () => {
     const server = await serve();
     server.child.kill('SIGTERM');
