@@ -11,6 +11,7 @@ import { TdispErrorCode, TdispRequestCode, TDISP_HEADER_SIZE, ByteReader, tdisp,
 export function withSampleInterfaceContext(device: TdispResponder): TdispResponder {
   let context = 0;
   return {
+    ...(device.doe === undefined ? {} : { doe: device.doe }),
     async exchange(request) {
       const header = tdispHeaderCodec.read(new ByteReader(request, 'tdisp'), '');
       const functionId = header.interfaceId.functionId.requesterId;

@@ -137,6 +137,24 @@ describe('serveSpdmEmu', () => {
     expect(log).toContain(`${c.name}: closing the connection: OOB_ENCAP_KEY_UPDATE (0x8001) is not served: answered UNKNOWN`);
   });
 
+  it('routes NORMAL PCI_DOE frames to the device DOE mailbox: discovery as the DMTF requester sees it, then SPDM ERROR UnsupportedRequest', async () => {
+    const { server } = await start({ responderFor: () => tdispOnlyDevice('spdm-emu-sample') });
+    const c = await raw(server.address.port);
+    // tdisp-wire §1a: DOE header (vendor 0x0001, type, reserved, length in DW incl. the header),
+    // discovery request DW = index, version; response DW = vendor, type, next_index.
+    const recorded = [
+      ['01000000 03000000 00000000', '01000000 03000000 01000001'],
+      ['01000000 03000000 01000000', '01000000 03000000 01000102'],
+      ['01000000 03000000 02000000', '01000000 03000000 01000200'],
+      // SPDM GET_VERSION (0x84), which the device does not implement: ERROR (0x7f) UnsupportedRequest (0x07).
+      ['01000100 03000000 10840000', '01000100 03000000 107f0784'],
+    ];
+    for (const [request, response] of recorded) {
+      send(c.socket, doeFrame(SpdmEmuCommand.NORMAL, fromHex((request as string).replaceAll(' ', ''))));
+      expect(await c.next()).toEqual(doeFrame(SpdmEmuCommand.NORMAL, fromHex((response as string).replaceAll(' ', ''))));
+    }
+  });
+
   it('closes a connection that sends an oversized frame, logs why, and keeps serving', async () => {
     const { server, log } = await start({ maxPayload: 0x100 });
     const c = await raw(server.address.port);

@@ -46,6 +46,18 @@ export function serveSpdmEmuConnection(socket: Socket, responder: TdispResponder
         if (response) reply(doeFrame(SpdmEmuCommand.NORMAL, response));
         return;
       }
+      // A NORMAL frame over PCI_DOE carries a DOE data object (tdisp-wire §1a): the device's
+      // mailbox answers it, DOE Discovery first, as the DMTF requester's pci_doe_init_requester asks.
+      case SpdmEmuCommand.NORMAL: {
+        if (responder.doe === undefined) break;
+        const result = responder.doe.exchange(frame.payload);
+        if (result.ok) return reply(doeFrame(SpdmEmuCommand.NORMAL, result.response));
+        // A real mailbox sets its Error bit and answers nothing; the socket has no such bit.
+        reply(doeFrame(SpdmEmuCommand.UNKNOWN));
+        log(`${label}: closing the connection: the DOE mailbox refused the object: ${result.reason}: ${result.detail}`);
+        socket.end();
+        return;
+      }
       case SpdmEmuCommand.TEST:
         return reply(doeFrame(SpdmEmuCommand.TEST, TEST_REPLY));
       // The reference ends the connection after both; after SHUTDOWN it also exits, where
