@@ -14,6 +14,8 @@ import {
 } from '../../src/validator/index.js';
 import { acceptsLockTwice, likeSpdmEmuSample, skipsNonceCheck } from './misbehaving.js';
 
+/** INTERFACE_ID (bytes 4..15) of a TDISP message, as hex. */
+const toHexId = (m: Uint8Array) => Buffer.from(m.subarray(4, 16)).toString('hex');
 const ids = (outcomes: readonly CheckOutcome[], status: CheckOutcome['status']) => outcomes.filter((o) => o.status === status).map((o) => o.id);
 /** The spdm-emu sample preset reports DEV_ADDR_WIDTH 48 and NUM_REQ_THIS/ALL 0 (tee-io-validator asks 52, non-zero). */
 const SAMPLE_ADVISORIES = ['capabilities.dev-addr-width-52', 'capabilities.num-req-nonzero'];
@@ -124,6 +126,19 @@ describe('validating broken responders', () => {
     expect(ended.outcomes.length).toBeGreaterThan(0);
     expect(ended.outcomes.map((o) => o.id)).toEqual(TDISP_CHECKS.slice(0, ended.outcomes.length).map((c) => c.id));
     expect(ended.cause).toBeInstanceOf(SpdmEmuError);
+  });
+
+  it('reports a refused set-up as that set-up step, not as the rule under test', async () => {
+    const device = tdispOnlyDevice('default');
+    const target = builtInTarget(device);
+    // The 2nd set-up step asks for capabilities; this responder refuses them with UNSUPPORTED_REQUEST.
+    const refusesCapabilities: TdispResponder = {
+      exchange: (m) => (m[1] === 0x82 ? Promise.resolve(fromHex(`107f0000${toHexId(m)}0700000000000000`)) : device.exchange(m)),
+      close: () => device.close(),
+    };
+    const [outcome] = await runChecks({ ...target, responder: refusesCapabilities }, TDISP_CHECKS.slice(0, 1));
+    expect(outcome).toMatchObject({ status: 'fail' });
+    expect(outcome?.reason).toBe('set-up step 2 (GET_TDISP_CAPABILITIES): got TDISP_ERROR UNSUPPORTED_REQUEST (error_data 0x00000000), expected TDISP_CAPABILITIES');
   });
 
   it('fails a check whose response does not decode', async () => {
