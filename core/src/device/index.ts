@@ -7,6 +7,7 @@ export { type DeviceEvent, type DeviceEventKind } from './events.js';
 export { TDI_IDE_PORT, type IdeKeyState, type IdeStreamKeys, type IdeSubStreamKeys, type IdeSubStreamSlot } from './ide-keys.js';
 export { DEVICE_PRESETS, type DevicePresetName, defaultDevice, spdmEmuSample } from './presets.js';
 export { type DeviceSnapshot } from './snapshot.js';
+export { withSampleInterfaceContext } from './spdm-emu-sample-context.js';
 export { type BoundInterface, type DeviceState, type FunctionRecord, type TdiRecord } from './state.js';
 export { buildReport, type ReportLock } from './report-builder.js';
 export { reportPortion, type ReportPortion } from './report-portion.js';

@@ -6,6 +6,7 @@ import {
   spdm,
   SPDM_VERSION_12,
   SpdmErrorCode,
+  SpdmRequestResponseCode,
 } from '../wire/index.js';
 import { tryDecode } from './try-decode.js';
 
@@ -22,6 +23,20 @@ function invalidRequest(spdmVersion: number): Uint8Array {
   return spdm.encode({ spdmVersion, code: 'ERROR', errorCode: SpdmErrorCode.InvalidRequest, errorData: 0, extendedErrorData: new Uint8Array() });
 }
 
+/** SPDM request codes have bit 7 set; response codes (a response sent as a request) do not. */
+const SPDM_REQUEST_BIT = 0x80;
+
+/**
+ * A request the device does not implement (any request code but VENDOR_DEFINED_REQUEST): SPDM ERROR
+ * UnsupportedRequest, its error data the request's code, so a requester can name what failed.
+ */
+function unsupportedRequest(spdmVersion: number, code: number): Uint8Array {
+  return spdm.encode({ spdmVersion, code: 'ERROR', errorCode: SpdmErrorCode.UnsupportedRequest, errorData: code, extendedErrorData: new Uint8Array() });
+}
+
+/** The SPDM header is 4 bytes: version, request code, param1, param2. */
+const SPDM_HEADER_SIZE = 4;
+
 /**
  * Answers one SPDM message. The response echoes spdm_version, the standard and vendor ids and
  * the protocol id. The device models only this message: anything else, a wrapper [E] would
@@ -29,6 +44,11 @@ function invalidRequest(spdmVersion: number): Uint8Array {
  * failure is InvalidRequest, sent at SPDM 1.2 when the request's own version is unreadable.
  */
 export function handleSpdmRequest(request: Uint8Array, protocols: PciSigProtocolHandlers): Uint8Array {
+  const [version = 0, code = 0] = request;
+  const spdm1 = version >> 4 === 1;
+  if (request.length >= SPDM_HEADER_SIZE && spdm1 && (code & SPDM_REQUEST_BIT) !== 0 && code !== SpdmRequestResponseCode.VENDOR_DEFINED_REQUEST) {
+    return unsupportedRequest(version, code);
+  }
   const m = tryDecode(() => spdm.decode(request).message);
   if (!m) return invalidRequest(SPDM_VERSION_12);
   if (m.code !== 'VENDOR_DEFINED_REQUEST' || !isPciSig(m)) return invalidRequest(m.spdmVersion);

@@ -98,6 +98,11 @@ export interface CheckDefinition {
   readonly id: string;
   /** The TDISP rule the check holds the responder to, with its source. */
   readonly rule: string;
+  /**
+   * Set when the rule is another test plan's expectation rather than the spec's: the plan that
+   * asks for it. Missing it is then an advisory, not a failure (unless the run is strict).
+   */
+  readonly advisory?: string;
   /** Brings the responder where the check starts; a step that misses its expectation fails the check. */
   readonly setup: readonly Step[];
   /** The request under test: a send, or reading the whole report. */

@@ -9,6 +9,8 @@ import type { CheckDefinition, TdiEventName, RequestTemplate, Step, Template } f
 // Requests, as the JSON view of their bodies.
 const STOP: RequestTemplate = { type: 'STOP_INTERFACE_REQUEST' };
 const GET_STATE: RequestTemplate = { type: 'GET_DEVICE_INTERFACE_STATE' };
+/** TSM_CAPS 0: no optional TSM capability, which every responder must accept. */
+export const GET_CAPABILITIES: RequestTemplate = { type: 'GET_TDISP_CAPABILITIES', body: { tsmCaps: '0x00000000' } };
 /** The offset spdm_requester_emu locks with; the sample device's ranges then show whether it was applied. */
 const REPORTING_OFFSET = '0xd0000000';
 /** No optional LOCK feature: every responder must accept these flags. */
@@ -72,8 +74,24 @@ export const TDISP_CHECKS: readonly CheckDefinition[] = [
     id: 'capabilities.reports-requests',
     rule: 'TDISP_CAPABILITIES req_msg_supported sets bit (code - 80h) for each request 81h-87h every responder answers: byte 0 is FEh (PCIe 6.1 §11.3.7, tdisp-wire addendum)',
     setup: UNLOCKED,
-    request: { type: 'GET_TDISP_CAPABILITIES', body: { tsmCaps: '0x00000000' } },
+    request: GET_CAPABILITIES,
     expect: { response: 'TDISP_CAPABILITIES', fields: { reqMsgSupported: { bitsSet: 'fe' } } },
+  },
+  {
+    id: 'capabilities.dev-addr-width-52',
+    rule: 'TDISP_CAPABILITIES DEV_ADDR_WIDTH is at least 52 (intel/tee-io-validator 2.1; not a PCIe 6.1 requirement)',
+    advisory: 'intel/tee-io-validator',
+    setup: UNLOCKED,
+    request: GET_CAPABILITIES,
+    expect: { response: 'TDISP_CAPABILITIES', fields: { devAddrWidth: { atLeast: 52 } } },
+  },
+  {
+    id: 'capabilities.num-req-nonzero',
+    rule: 'TDISP_CAPABILITIES NUM_REQ_THIS and NUM_REQ_ALL are non-zero (intel/tee-io-validator 2.1; not a PCIe 6.1 requirement)',
+    advisory: 'intel/tee-io-validator',
+    setup: UNLOCKED,
+    request: GET_CAPABILITIES,
+    expect: { response: 'TDISP_CAPABILITIES', fields: { numReqThis: { atLeast: 1 }, numReqAll: { atLeast: 1 } } },
   },
   {
     id: 'lock.from-config-unlocked',

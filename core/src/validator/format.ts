@@ -1,11 +1,15 @@
 import type { CheckOutcome, Tally } from './outcome.js';
 
-const LABEL = { pass: 'PASS', fail: 'FAIL', 'not-applicable': 'N/A ' } as const;
+const LABEL = { pass: 'PASS', fail: 'FAIL', advisory: 'ADV ', 'not-applicable': 'N/A ' } as const;
 
-/** `validate: [N not applicable; ]N passed, N failed`: always ends with the pass and fail counts. */
+/**
+ * `validate: [N advisories; ][N not applicable; ]N passed, N failed`: always ends with the pass
+ * and fail counts.
+ */
 export function summaryLine(t: Tally): string {
+  const adv = t.advisories > 0 ? `${t.advisories} ${t.advisories === 1 ? 'advisory' : 'advisories'}; ` : '';
   const na = t.notApplicable > 0 ? `${t.notApplicable} not applicable; ` : '';
-  return `validate: ${na}${t.passed} passed, ${t.failed} failed`;
+  return `validate: ${adv}${na}${t.passed} passed, ${t.failed} failed`;
 }
 
 /** One line per check; a failure adds its rule, where it failed, and the exchange as hex. */
@@ -16,7 +20,7 @@ export function outcomeLines(o: CheckOutcome): string[] {
   return [
     head,
     `      rule:     ${o.rule}`,
-    `      failed:   ${o.reason ?? ''}`,
+    o.status === 'advisory' ? `      advisory (${o.source ?? ''}): ${o.reason ?? ''}` : `      failed:   ${o.reason ?? ''}`,
     ...(o.request === undefined ? [] : [`      request:  ${o.request}`, `      response: ${o.response ?? ''}`]),
   ];
 }

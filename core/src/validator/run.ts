@@ -6,6 +6,7 @@ import {
   toHex,
 } from '../wire/index.js';
 import type { CheckDefinition, Expectation, ReadReportStep, RequestTemplate, Step, Template } from './check.js';
+import { GET_CAPABILITIES } from './checks.js';
 import type { Exchange } from './exchange.js';
 import { problemsWith } from './expect.js';
 import type { CheckOutcome } from './outcome.js';
@@ -16,6 +17,17 @@ import type { ValidationTarget } from './target.js';
 const REPORT_READ_LENGTH = 0x400;
 /** OFFSET is a u16: a report that needs more is itself broken. */
 const MAX_REPORT_OFFSET = 0xffff;
+
+/**
+ * How every set-up begins: as a real requester does, GET_TDISP_VERSION for the interface, then
+ * its capabilities, each answered as asked. The [E] sample knows an interface only after a
+ * GET_TDISP_VERSION for it, and refuses everything else with INVALID_INTERFACE (tdisp-wire
+ * addendum "the [E] sample responder").
+ */
+const REQUESTER_OPENING: readonly Step[] = [
+  { send: { type: 'GET_TDISP_VERSION' }, expect: { response: 'TDISP_VERSION' } },
+  { send: GET_CAPABILITIES, expect: { response: 'TDISP_CAPABILITIES' } },
+];
 
 /** A check stops at the first step that misses its expectation; this carries where and why. */
 class CheckFailure extends Error {
@@ -28,13 +40,29 @@ class CheckFailure extends Error {
   }
 }
 
+/** A run a transport error ended: the outcomes of the checks run before it, and the error. */
+export class RunInterrupted extends Error {
+  constructor(
+    readonly outcomes: readonly CheckOutcome[],
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
 /**
  * Runs `checks` against `target`, one after another (each starts by bringing the TDI where it
- * needs it). Transport errors are not check failures: they end the run.
+ * needs it). Transport errors are not check failures: they end the run, as a RunInterrupted.
  */
 export async function runChecks(target: ValidationTarget, checks: readonly CheckDefinition[]): Promise<CheckOutcome[]> {
   const outcomes: CheckOutcome[] = [];
-  for (const check of checks) outcomes.push(await runCheck(target, check));
+  for (const check of checks) {
+    try {
+      outcomes.push(await runCheck(target, check));
+    } catch (e) {
+      throw new RunInterrupted(outcomes, e);
+    }
+  }
   return outcomes;
 }
 
@@ -45,13 +73,22 @@ export async function runCheck(target: ValidationTarget, check: CheckDefinition)
   }
   const run = new CheckRun(target);
   try {
-    for (const [i, step] of check.setup.entries()) await run.step(step, `set-up step ${i + 1}`);
+    for (const [i, step] of [...REQUESTER_OPENING, ...check.setup].entries()) await run.step(step, `set-up step ${i + 1}`);
+  } catch (e) {
+    return failed(check, e, { status: 'fail' });
+  }
+  try {
     await run.test(check.request, check.expect);
     return { id, rule, status: 'pass' };
   } catch (e) {
-    if (!(e instanceof CheckFailure)) throw e;
-    return { id, rule, status: 'fail', reason: e.message, ...e.exchange };
+    return failed(check, e, check.advisory === undefined ? { status: 'fail' } : { status: 'advisory', source: check.advisory });
   }
+}
+
+/** A CheckFailure as the check's outcome; anything else (a transport error) ends the run. */
+function failed(check: CheckDefinition, e: unknown, missed: Pick<CheckOutcome, 'status' | 'source'>): CheckOutcome {
+  if (!(e instanceof CheckFailure)) throw e;
+  return { id: check.id, rule: check.rule, ...missed, reason: e.message, ...e.exchange };
 }
 
 /** The state of one check being run: the values its steps captured. */

@@ -128,14 +128,31 @@ describe('serveSpdmEmu', () => {
     expect(devices).toHaveLength(2);
   });
 
-  it('answers commands it does not serve with UNKNOWN and keeps the connection', async () => {
+  it('answers a command it does not serve with UNKNOWN, then closes the connection, as the sample does', async () => {
     const { server, log } = await start();
     const c = await raw(server.address.port);
-    send(c.socket, doeFrame(SpdmEmuCommand.NORMAL, fromHex('01000100')));
+    send(c.socket, doeFrame(SpdmEmuCommand.OOB_ENCAP_KEY_UPDATE));
     expect(await c.next()).toEqual(doeFrame(SpdmEmuCommand.UNKNOWN));
-    send(c.socket, doeFrame(SpdmEmuCommand.DECAP_TDISP, fromHex('0102')));
-    expect(await c.next()).toEqual(doeFrame(SpdmEmuCommand.NORMAL, fromHex('0201')));
-    expect(log).toContain(`${c.name}: NORMAL (0x0001) is not served: answered UNKNOWN`);
+    await c.closed;
+    expect(log).toContain(`${c.name}: closing the connection: OOB_ENCAP_KEY_UPDATE (0x8001) is not served: answered UNKNOWN`);
+  });
+
+  it('routes NORMAL PCI_DOE frames to the device DOE mailbox: discovery as the DMTF requester sees it, then SPDM ERROR UnsupportedRequest', async () => {
+    const { server } = await start({ responderFor: () => tdispOnlyDevice('spdm-emu-sample') });
+    const c = await raw(server.address.port);
+    // tdisp-wire §1a: DOE header (vendor 0x0001, type, reserved, length in DW incl. the header),
+    // discovery request DW = index, version; response DW = vendor, type, next_index.
+    const recorded = [
+      ['01000000 03000000 00000000', '01000000 03000000 01000001'],
+      ['01000000 03000000 01000000', '01000000 03000000 01000102'],
+      ['01000000 03000000 02000000', '01000000 03000000 01000200'],
+      // SPDM GET_VERSION (0x84), which the device does not implement: ERROR (0x7f) UnsupportedRequest (0x07).
+      ['01000100 03000000 10840000', '01000100 03000000 107f0784'],
+    ];
+    for (const [request, response] of recorded) {
+      send(c.socket, doeFrame(SpdmEmuCommand.NORMAL, fromHex((request as string).replaceAll(' ', ''))));
+      expect(await c.next()).toEqual(doeFrame(SpdmEmuCommand.NORMAL, fromHex((response as string).replaceAll(' ', ''))));
+    }
   });
 
   it('closes a connection that sends an oversized frame, logs why, and keeps serving', async () => {
@@ -149,12 +166,19 @@ describe('serveSpdmEmu', () => {
     await again.close();
   });
 
-  it('closes a connection whose frame is for another transport', async () => {
+  it('closes a connection whose NORMAL frame is for another transport', async () => {
     const { server, log } = await start();
     const c = await raw(server.address.port);
-    send(c.socket, { command: SpdmEmuCommand.DECAP_TDISP, transportType: 1, payload: fromHex('01') });
+    send(c.socket, { command: SpdmEmuCommand.NORMAL, transportType: 1, payload: fromHex('01') });
     await c.closed;
     expect(log).toContain(`${c.name}: closing the connection: frame has transport_type 1, expected PCI_DOE (2)`);
+  });
+
+  it('answers DECAP_TDISP whatever its transport_type says, as the sample does with --decap_tdisp', async () => {
+    const { server } = await start();
+    const c = await raw(server.address.port);
+    send(c.socket, { command: SpdmEmuCommand.DECAP_TDISP, transportType: 1, payload: fromHex('0102') });
+    expect(await c.next()).toEqual(doeFrame(SpdmEmuCommand.NORMAL, fromHex('0201')));
   });
 
   it('closes a connection whose request the device refuses below TDISP, and logs why', async () => {

@@ -8,7 +8,7 @@ import {
   tdispHeaderCodec,
   ByteReader,
 } from '../../src/index.js';
-import { type TdispDevice } from '../../src/device/index.js';
+import { type TdispDevice, withSampleInterfaceContext } from '../../src/device/index.js';
 
 /**
  * Responders that break TDISP rules on purpose: the simulated device behind a wrapper that
@@ -74,19 +74,18 @@ export function skipsNonceCheck(device: TdispDevice): TdispResponder {
 }
 
 /**
- * Behaves like the DMTF spdm-emu sample where it differs from the spec (fixtures README): STOP
- * in CONFIG_UNLOCKED is an INVALID_INTERFACE_STATE, GET_VERSION re-initialises the interface,
- * reports are served without a state check (never locked: INVALID_REQUEST), and LOCK's
- * mmio_reporting_offset is never added to the report.
+ * Behaves like the DMTF spdm-emu sample where it differs from the spec (fixtures README;
+ * tdisp-wire addendum "the [E] sample responder"): its one interface context starts as
+ * function_id 0, so a request for another interface gets INVALID_INTERFACE until a
+ * GET_TDISP_VERSION for it makes it the context's interface (and re-initialises it); STOP in
+ * CONFIG_UNLOCKED is an INVALID_INTERFACE_STATE; reports are served without a state check (never
+ * locked: INVALID_REQUEST); and LOCK's mmio_reporting_offset is never added to the report.
  */
 export function likeSpdmEmuSample(device: TdispDevice): TdispResponder {
-  return withQuirk(device, async (request, d) => {
+  return withSampleInterfaceContext(withQuirk(device, async (request, d) => {
     switch (typeOf(request)) {
       case TdispRequestCode.STOP_INTERFACE_REQUEST:
         return stateOf(d, request) === 'CONFIG_UNLOCKED' ? error(request, 'INVALID_INTERFACE_STATE') : undefined;
-      case TdispRequestCode.GET_TDISP_VERSION:
-        await d.exchange(bare(request, TdispRequestCode.STOP_INTERFACE_REQUEST));
-        return undefined;
       case TdispRequestCode.GET_DEVICE_INTERFACE_REPORT:
         return stateOf(d, request) === 'CONFIG_UNLOCKED' ? error(request, 'INVALID_REQUEST') : undefined;
       case TdispRequestCode.LOCK_INTERFACE_REQUEST: {
@@ -98,5 +97,5 @@ export function likeSpdmEmuSample(device: TdispDevice): TdispResponder {
       default:
         return undefined;
     }
-  });
+  }));
 }

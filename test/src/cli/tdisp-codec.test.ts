@@ -139,7 +139,7 @@ describe('teeio tdisp transcript', () => {
     const peer = await teeio(['tdisp', 'transcript', '--peer', 'nohost:notaport']);
     expect(peer.code).toBe(2);
     expect(peer.errLines).toHaveLength(1);
-    expect(peer.errLines[0]).toMatch(/^teeio: --peer: /);
+    expect(peer.errLines[0]).toMatch(/^teeio: --peer "nohost:notaport": /);
   });
 });
 

@@ -1,6 +1,8 @@
 import { DEVICE_PRESETS, type DevicePresetName } from '../../device/presets.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_SPDM_EMU_PORT, SpdmEmuError, formatPeerAddress, serveSpdmEmu } from '../../transport/index.js';
+import { withSampleInterfaceContext } from '../../device/spdm-emu-sample-context.js';
+import type { TdispResponder } from '../../device/responder.js';
 import { tdispOnlyDevice } from '../../validator/index.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -27,6 +29,15 @@ function untilStopped(): Promise<void> {
   });
 }
 
+/**
+ * The device a connection talks to. The spdm-emu-sample preset also keeps the sample's one
+ * interface context (GET_TDISP_VERSION first); every other preset follows the spec.
+ */
+function presetResponder(preset: DevicePresetName): TdispResponder {
+  const device = tdispOnlyDevice(preset);
+  return preset === 'spdm-emu-sample' ? withSampleInterfaceContext(device) : device;
+}
+
 interface ServeOptions {
   port: number;
   host: string;
@@ -39,7 +50,8 @@ export const serveCommand = (io: CliIo, done: Parameters<CommandGroup>[1]) =>
     .description(
       "serve the simulated device behind spdm-emu's socket protocol, as `spdm_responder_emu --trans PCI_DOE --decap_tdisp` does: " +
         'DECAP_TDISP carries raw TDISP, TEST answers "Server Hello!", SHUTDOWN ends that connection (the server keeps listening); ' +
-        'each connection gets a fresh device; Ctrl-C stops',
+        'each connection gets a fresh device; Ctrl-C stops. With --preset spdm-emu-sample the device also answers as the sample does ' +
+        '(an interface is known only after a GET_TDISP_VERSION for it, which re-initialises it); other presets follow the TDISP spec',
     )
     .addOption(new Option('--port <n>', 'TCP port; 0 picks a free one').argParser(parsePort).default(DEFAULT_SPDM_EMU_PORT))
     .option('--host <address>', 'address to listen on', '127.0.0.1')
@@ -51,7 +63,7 @@ export const serveCommand = (io: CliIo, done: Parameters<CommandGroup>[1]) =>
         host: opts.host,
         port: opts.port,
         multi: opts.multi ?? false,
-        responderFor: () => tdispOnlyDevice(opts.preset),
+        responderFor: () => presetResponder(opts.preset),
         log: say,
       }).catch((e: unknown) => {
         throw e instanceof SpdmEmuError ? new CliError(`--host/--port: ${e.message}`) : e;

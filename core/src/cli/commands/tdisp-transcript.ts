@@ -4,13 +4,12 @@ import { DEVICE_PRESETS, type DevicePresetName } from '../../device/presets.js';
 import type { TdispResponder } from '../../device/responder.js';
 import { type TranscriptEntry, type TranscriptTarget, runTranscript } from '../../transcript/transcript.js';
 import { transcriptTable } from '../../transcript/format.js';
-import { connectSpdmEmu } from '../../transport/spdm-emu/client.js';
-import { parsePeerAddress } from '../../transport/spdm-emu/peer-address.js';
 import { bdfOf } from '../../model/ids.js';
 import { type InterfaceId, interfaceIdOf, pciSigVendorMessage, spdm } from '../../wire/index.js';
 import { colorsFor } from '../colors.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { connectPeer, peerError, timeoutOption } from '../peer-option.js';
 import type { CommandGroup } from '../program.js';
 
 interface TranscriptOptions {
@@ -19,6 +18,7 @@ interface TranscriptOptions {
   readonly interface?: string;
   readonly format: 'text' | 'json';
   readonly portion: string;
+  readonly timeout: number;
 }
 
 /** The built-in device: TDISP straight in, IDE_KM through its SPDM vendor-defined handler. */
@@ -43,17 +43,9 @@ function requesterIdOption(text: string | undefined): number | undefined {
   return v;
 }
 
-async function peerTarget(address: string, requesterId: number | undefined): Promise<{ target: TranscriptTarget; title: string; responder: TdispResponder }> {
-  let peer;
-  try {
-    peer = parsePeerAddress(address);
-  } catch (e) {
-    throw new CliError(`--peer: ${(e as Error).message}`);
-  }
+async function peerTarget(address: string, requesterId: number | undefined, timeoutMs: number): Promise<{ target: TranscriptTarget; title: string; responder: TdispResponder }> {
   const interfaceId: InterfaceId = interfaceIdOf(requesterId ?? 0xbeef);
-  const responder = await connectSpdmEmu(peer.host, peer.port).catch((e: Error) => {
-    throw new CliError(`--peer ${address}: ${e.message}`);
-  });
+  const { responder } = await connectPeer(address, timeoutMs);
   return { target: { tdisp: responder, interfaceId }, title: `TDISP transcript: peer ${address}, function_id 0x${interfaceId.functionId.requesterId.toString(16)}`, responder };
 }
 
@@ -70,13 +62,16 @@ export const transcriptCommand = (io: CliIo, done: Parameters<CommandGroup>[1]) 
     .option('--interface <requester-id>', 'the TDI to lock, by requester id (default: the first TDI; 0xbeef for a peer)')
     .option('--portion <bytes>', 'how many report bytes to ask for at a time', '0x40')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(timeoutOption())
     .action(async (opts: TranscriptOptions) => {
       const requesterId = requesterIdOption(opts.interface);
       const portion = Number(opts.portion);
       if (!Number.isInteger(portion) || portion < 1 || portion > 0xffff) throw new CliError(`--portion: '${opts.portion}' is not a length of 1..0xffff`);
-      const { target, title, responder } = opts.peer ? await peerTarget(opts.peer, requesterId) : { ...builtIn(opts.preset, requesterId), responder: undefined };
+      const { target, title, responder } = opts.peer ? await peerTarget(opts.peer, requesterId, opts.timeout) : { ...builtIn(opts.preset, requesterId), responder: undefined };
       try {
-        const entries = await runTranscript(target, portion);
+        const entries = await runTranscript(target, portion).catch((e: unknown) => {
+          throw peerError(e, opts.peer ?? '');
+        });
         io.out(render(entries, title, opts.format, io));
         const unexpected = entries.filter((e) => e.unexpected).length;
         if (unexpected > 0) io.err(`teeio: ${unexpected} response(s) were not the ones the TDISP lifecycle calls for\n`);

@@ -1,14 +1,16 @@
 import { DEVICE_PRESETS, type DevicePresetName } from '../../device/presets.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_SPDM_EMU_TIMEOUT_MS, SpdmEmuError, type PeerAddress, connectSpdmEmu, formatPeerAddress, parsePeerAddress } from '../../transport/index.js';
+import { formatPeerAddress } from '../../transport/index.js';
 import {
   type CheckOutcome,
+  RunInterrupted,
   TDISP_CHECKS,
   type ValidationTarget,
   builtInTarget,
   outcomeLines,
   peerTarget,
   runChecks,
+  strictly,
   summaryLine,
   tally,
   tdispOnlyDevice,
@@ -16,6 +18,7 @@ import {
 import { type FunctionId, formatRequesterId, interfaceIdOf } from '../../wire/index.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { connectPeer, peerError, timeoutOption } from '../peer-option.js';
 import type { CommandGroup } from '../program.js';
 
 /** The sample's TDI, which spdm_requester_emu addresses: the default on a peer. */
@@ -35,17 +38,13 @@ function parseInterface(text: string): FunctionId {
   throw new InvalidArgumentError('expected a function_id in hex (0xbeef) or bus:device.function (be:1d.7)');
 }
 
-function parseTimeout(text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new InvalidArgumentError('expected milliseconds, a positive integer');
-  return Number(text);
-}
-
 interface ValidateOptions {
   peer?: string;
   format: 'text' | 'json';
   interface?: FunctionId;
   preset: DevicePresetName;
   timeout: number;
+  strict?: boolean;
 }
 
 /** The responder to check, and how the report names it. */
@@ -66,35 +65,37 @@ function builtIn(opts: ValidateOptions): Subject {
   }
 }
 
-/** A CliError naming --peer for whatever went wrong reaching it (exit 2: an unreachable peer is bad input). */
-function peerError(e: unknown, text: string): unknown {
-  if (!(e instanceof SpdmEmuError)) return e;
-  return new CliError(e.kind === 'bad-address' ? `--peer ${JSON.stringify(text)}: ${e.detail}` : `--peer: ${e.message}`);
-}
-
 async function peer(text: string, opts: ValidateOptions): Promise<Subject> {
-  let address: PeerAddress;
-  try {
-    address = parsePeerAddress(text);
-  } catch (e) {
-    throw peerError(e, text);
-  }
-  const responder = await connectSpdmEmu(address.host, address.port, { timeoutMs: opts.timeout }).catch((e: unknown) => {
-    throw peerError(e, text);
-  });
+  const { responder, address } = await connectPeer(text, opts.timeout);
   const functionId = opts.interface ?? PEER_DEFAULT_FUNCTION_ID;
   const id = interfaceIdOf(functionId.requesterId, functionId.segmentValid ? functionId.segment : undefined);
   return { target: peerTarget(responder, id), description: `spdm-emu peer ${formatPeerAddress(address)}, function_id ${formatRequesterId(functionId.requesterId)}` };
 }
 
-function render(io: CliIo, format: ValidateOptions['format'], description: string, outcomes: readonly CheckOutcome[]): void {
+/** The outcomes, and the error that ended the run early if one did (printed after them). */
+function render(io: CliIo, format: ValidateOptions['format'], description: string, outcomes: readonly CheckOutcome[], error?: CliError): void {
   const counts = tally(outcomes);
   if (format === 'json') {
-    io.out(`${JSON.stringify({ target: description, checks: outcomes, summary: counts }, null, 2)}\n`);
+    const ended = error === undefined ? {} : { error: error.message };
+    io.out(`${JSON.stringify({ target: description, checks: outcomes, summary: counts, ...ended }, null, 2)}\n`);
     return;
   }
   const lines = [`teeio tdisp validate: ${description}`, ...outcomes.flatMap(outcomeLines), summaryLine(counts)];
   io.out(`${lines.join('\n')}\n`);
+}
+
+/** Runs every check; a transport error mid-run still yields the outcomes so far, with the error. */
+async function outcomesOf(target: ValidationTarget, peerText: string): Promise<{ outcomes: readonly CheckOutcome[]; error?: CliError }> {
+  try {
+    return { outcomes: await runChecks(target, TDISP_CHECKS) };
+  } catch (e) {
+    if (!(e instanceof RunInterrupted)) throw e;
+    const error = peerError(e.cause, peerText);
+    if (!(error instanceof CliError)) throw error;
+    return { outcomes: e.outcomes, error };
+  } finally {
+    await target.responder.close();
+  }
 }
 
 export const validateCommand = (io: CliIo, done: Parameters<CommandGroup>[1]) =>
@@ -111,17 +112,13 @@ export const validateCommand = (io: CliIo, done: Parameters<CommandGroup>[1]) =>
       ),
     )
     .addOption(new Option('--preset <name>', 'the built-in device configuration').choices(Object.keys(DEVICE_PRESETS)).default('default').conflicts('peer'))
-    .addOption(new Option('--timeout <ms>', 'deadline for connecting to a peer and for each of its replies').argParser(parseTimeout).default(DEFAULT_SPDM_EMU_TIMEOUT_MS))
+    .addOption(timeoutOption())
+    .option('--strict', 'count advisories (expectations of other test plans, beyond the spec) as failures')
     .action(async (opts: ValidateOptions) => {
       const { target, description } = opts.peer === undefined ? builtIn(opts) : await peer(opts.peer, opts);
-      let outcomes: CheckOutcome[];
-      try {
-        outcomes = await runChecks(target, TDISP_CHECKS);
-      } catch (e) {
-        throw peerError(e, opts.peer ?? '');
-      } finally {
-        await target.responder.close();
-      }
-      render(io, opts.format, description, outcomes);
+      const run = await outcomesOf(target, opts.peer ?? '');
+      const outcomes = opts.strict === true ? strictly(run.outcomes) : run.outcomes;
+      render(io, opts.format, description, outcomes, run.error);
+      if (run.error !== undefined) throw run.error;
       done(tally(outcomes).failed === 0 ? ExitCode.OK : ExitCode.FAILED);
     });

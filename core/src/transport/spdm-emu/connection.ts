@@ -35,11 +35,27 @@ export function serveSpdmEmuConnection(socket: Socket, responder: TdispResponder
   async function handle(frame: SpdmEmuFrame): Promise<void> {
     // Frames queued behind a SHUTDOWN, CONTINUE or malformed frame go unanswered.
     if (!socket.writable) return;
-    if (frame.transportType !== SpdmEmuTransportType.PCI_DOE) return drop(`frame has transport_type ${frame.transportType}, expected PCI_DOE (2)`);
+    // With --decap_tdisp the sample answers DECAP_TDISP whatever transport_type says
+    // (tdisp-wire addendum "the [E] sample responder"); every other frame must match.
+    if (frame.transportType !== SpdmEmuTransportType.PCI_DOE && frame.command !== SpdmEmuCommand.DECAP_TDISP) {
+      return drop(`frame has transport_type ${frame.transportType}, expected PCI_DOE (2)`);
+    }
     switch (frame.command) {
       case SpdmEmuCommand.DECAP_TDISP: {
         const response = await responder.exchange(frame.payload).catch((e: unknown) => drop(`the device failed: ${e instanceof Error ? e.message : String(e)}`));
         if (response) reply(doeFrame(SpdmEmuCommand.NORMAL, response));
+        return;
+      }
+      // A NORMAL frame over PCI_DOE carries a DOE data object (tdisp-wire §1a): the device's
+      // mailbox answers it, DOE Discovery first, as the DMTF requester's pci_doe_init_requester asks.
+      case SpdmEmuCommand.NORMAL: {
+        if (responder.doe === undefined) break;
+        const result = responder.doe.exchange(frame.payload);
+        if (result.ok) return reply(doeFrame(SpdmEmuCommand.NORMAL, result.response));
+        // A real mailbox sets its Error bit and answers nothing; the socket has no such bit.
+        reply(doeFrame(SpdmEmuCommand.UNKNOWN));
+        log(`${label}: closing the connection: the DOE mailbox refused the object: ${result.reason}: ${result.detail}`);
+        socket.end();
         return;
       }
       case SpdmEmuCommand.TEST:
@@ -52,9 +68,13 @@ export function serveSpdmEmuConnection(socket: Socket, responder: TdispResponder
         socket.end();
         return;
       default:
-        // SPDM (NORMAL) and the OOB commands need an SPDM stack teeio does not model.
-        log(`${label}: ${describeCommand(frame.command)} is not served: answered UNKNOWN`);
-        return reply(doeFrame(SpdmEmuCommand.UNKNOWN));
+        // SPDM (NORMAL) and the OOB commands need an SPDM stack teeio does not model. The
+        // sample answers an unknown command with UNKNOWN, then closes (tdisp-wire addendum).
+        // end(), not destroy(): the UNKNOWN must leave before the connection closes.
+        reply(doeFrame(SpdmEmuCommand.UNKNOWN));
+        log(`${label}: closing the connection: ${describeCommand(frame.command)} is not served: answered UNKNOWN`);
+        socket.end();
+        return;
     }
   }
 
