@@ -7,10 +7,13 @@ export const REFUSAL_REASONS = [
   'import-failed',
   'no-declaration',
   'no-register',
+  'declaration-threw',
   'invalid-declaration',
   'core-api-mismatch',
   'missing-port',
   'register-threw',
+  'register-async',
+  'construction-threw',
   'duplicate-arch',
   'unmet-dependency',
 ] as const;

@@ -7,6 +7,7 @@ import { ScenarioError, loadScenario } from '../../scenario/load.js';
 import { PluginRunError, type RunReport, runScenario } from '../../scenario/run.js';
 import type { Scenario } from '../../scenario/scenario.js';
 import type { LoadedPlugin } from '../../plugin/loaded-plugin.js';
+import { PluginRefusal } from '../../plugin/refusal.js';
 import { colorsFor } from '../colors.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -26,12 +27,16 @@ function render(r: RunReport, format: RunOptions['format'], io: CliIo): string {
   return toText(r, colorsFor(io));
 }
 
-/** One plugin's run; a plugin that throws is bad input, named with the scenario step it failed at. */
+/**
+ * One plugin's run; a plugin that throws is bad input, named with the scenario step it failed
+ * at, or with the phase (register(), constructing a port) if it failed building the run's world.
+ */
 function runOne(scenario: Scenario, plugin: LoadedPlugin, file: string, opts: RunOptions): RunReport {
   try {
     return runScenario(scenario, plugin, container, { ...(opts.seed ? { seed: opts.seed } : {}), invariants: opts.invariants });
   } catch (e) {
     if (e instanceof PluginRunError) throw new CliError(`${file}: ${e.message}`);
+    if (e instanceof PluginRefusal) throw new CliError(e.message);
     throw e;
   }
 }
