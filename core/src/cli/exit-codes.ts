@@ -8,6 +8,8 @@ export const ExitCode = {
   BAD_INPUT: 2,
   /** A bug in teeio itself (EX_SOFTWARE). */
   INTERNAL: 70,
+  /** The output could not be written: a full disk, an I/O error (EX_IOERR); a closed pipe is not one. */
+  IO_ERROR: 74,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
