@@ -15,14 +15,16 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /**
  * An error meant for the user: one line that names what is wrong and where, and the exit code
- * it maps to. Commands throw it; the CLI prints its message and never a stack trace.
+ * it maps to. Commands throw it; the CLI prints its message, and the stack of its `cause` (what
+ * a plugin threw) only with TEEIO_DEBUG=1.
  */
 export class CliError extends Error {
   override readonly name = 'CliError';
   constructor(
     message: string,
     readonly exitCode: ExitCode = ExitCode.BAD_INPUT,
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
   }
 }

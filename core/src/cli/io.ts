@@ -27,6 +27,11 @@ function stdoutWriter(): (text: string) => void {
   return (text) => void (failed || process.stdout.write(text));
 }
 
+/** With TEEIO_DEBUG=1, the stack of what a plugin threw, under the one line that reported it. */
+export function writeDebugCause(cause: unknown, io: CliIo): void {
+  if (io.env['TEEIO_DEBUG'] && cause instanceof Error) io.err(`${cause.stack ?? cause.message}\n`);
+}
+
 export function processIo(): CliIo {
   return {
     out: stdoutWriter(),

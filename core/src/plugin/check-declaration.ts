@@ -29,7 +29,7 @@ function readDeclaration(specifier: string, declaration: unknown): unknown {
   try {
     return JSON.parse(JSON.stringify(declaration)) as unknown;
   } catch (e) {
-    throw new PluginRefusal(specifier, 'declaration-threw', `reading the declaration threw: ${firstLine(e)}`);
+    throw new PluginRefusal(specifier, 'declaration-threw', `reading the declaration threw: ${firstLine(e)}`, e);
   }
 }
 

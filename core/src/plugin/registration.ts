@@ -15,7 +15,7 @@ function registerPlugin(specifier: string, module: PluginModule, parent: Depende
   try {
     returned = module.register(child);
   } catch (e) {
-    throw new PluginRefusal(specifier, 'register-threw', `register() threw: ${firstLine(e)}`);
+    throw new PluginRefusal(specifier, 'register-threw', `register() threw: ${firstLine(e)}`, e);
   }
   if (returned instanceof Promise) {
     // Ports are resolved as soon as register() returns, so what an async register() does after
@@ -50,7 +50,7 @@ export function constructFromPlugin<T>(specifier: string, container: DependencyC
   try {
     return container.resolve(token);
   } catch (e) {
-    throw new PluginRefusal(specifier, 'construction-threw', `constructing ${what} threw: ${firstLine(e)}`);
+    throw new PluginRefusal(specifier, 'construction-threw', `constructing ${what} threw: ${firstLine(e)}`, e);
   }
 }
 

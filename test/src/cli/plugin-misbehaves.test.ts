@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { CliIo } from '../../../core/src/cli/io.js';
+import { runCli } from '../../../core/src/cli/program.js';
 import type { PluginListing } from '../../../core/src/plugin/listing.js';
 import { teeio } from './in-memory.js';
 
@@ -29,6 +31,20 @@ describe('a plugin that misbehaves', () => {
     expect((JSON.parse(listed.out) as PluginListing).refused).toEqual([expect.objectContaining({ specifier: `./${fixture}`, reason })]);
     const run = await teeio(['run', '--plugin', `./${fixture}`, SCENARIO], FIXTURES);
     expect([run.code, run.errLines, run.out]).toEqual([2, [line], '']);
+  });
+
+  it('that fails only in the run\'s own world is reported the same way by `teeio run`', async () => {
+    const r = await teeio(['run', '--plugin', './port-constructor-throws-in-run.js', SCENARIO], FIXTURES);
+    expect([r.code, r.errLines, r.out]).toEqual([2, ['teeio: plugin ./port-constructor-throws-in-run.js: constructing the tsm port threw: TSM out of handles'], '']);
+  });
+
+  it('shows the stack of what the plugin threw with TEEIO_DEBUG=1, under the same line', async () => {
+    let err = '';
+    const io: CliIo = { out: () => undefined, err: (t) => void (err += t), env: { NO_COLOR: '1', TEEIO_DEBUG: '1' }, cwd: FIXTURES };
+    expect(await runCli(['plugins', '--plugin', './port-constructor-throws.js'], io)).toBe(2);
+    const [line, ...stack] = err.trimEnd().split('\n');
+    expect(line).toBe('teeio: plugin ./port-constructor-throws.js: constructing the tsm port threw: TSM constructor exploded');
+    expect(stack.join('\n')).toMatch(/^Error: TSM constructor exploded\n\s+at new ExplodingTsm .*port-constructor-throws\.js:/);
   });
 
   it('is reported by the teeio binary without a stack trace or a late unhandled rejection', () => {

@@ -36,7 +36,7 @@ function runOne(scenario: Scenario, plugin: LoadedPlugin, file: string, opts: Ru
     return runScenario(scenario, plugin, container, { ...(opts.seed ? { seed: opts.seed } : {}), invariants: opts.invariants });
   } catch (e) {
     if (e instanceof PluginRunError) throw new CliError(`${file}: ${e.message}`);
-    if (e instanceof PluginRefusal) throw new CliError(e.message);
+    if (e instanceof PluginRefusal) throw new CliError(e.message, ExitCode.BAD_INPUT, e.cause);
     throw e;
   }
 }
