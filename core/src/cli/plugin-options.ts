@@ -4,7 +4,7 @@ import { CONFIG_FILE_NAME, ConfigFileError } from '../plugin/config-file.js';
 import type { PluginRefusal } from '../plugin/refusal.js';
 import { type LoadRequest, buildLoadRequest } from '../plugin/request.js';
 import { CliError } from './exit-codes.js';
-import type { CliIo } from './io.js';
+import { type CliIo, writeDebugCause } from './io.js';
 
 /** The options `addPluginOptions` adds, as commander parses them. */
 export interface PluginOptions {
@@ -38,8 +38,11 @@ export function loadRequestFrom(opts: PluginOptions, io: CliIo): LoadRequest {
   }
 }
 
-/** One stderr line per refused plugin, in the CLI's error format. */
+/** One stderr line per refused plugin, in the CLI's error format (and what it threw, to debug). */
 export function writeRefusals(refused: readonly PluginRefusal[], io: CliIo): void {
-  for (const r of refused) io.err(`teeio: ${r.message}\n`);
+  for (const r of refused) {
+    io.err(`teeio: ${r.message}\n`);
+    writeDebugCause(r.cause, io);
+  }
 }
 

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { WireDecodeError, WireEncodeError } from '../wire/index.js';
 import { CliError, ExitCode } from './exit-codes.js';
-import type { CliIo } from './io.js';
+import { type CliIo, writeDebugCause } from './io.js';
 
 /** What a command group adds to the program. Each returns the exit code through `done`. */
 export type CommandGroup = (io: CliIo, done: (code: ExitCode) => void) => Command;
@@ -38,6 +38,7 @@ function toExit(e: unknown, io: CliIo): ExitCode {
   }
   if (e instanceof CliError) {
     io.err(`teeio: ${e.message}\n`);
+    writeDebugCause(e.cause, io);
     return e.exitCode;
   }
   if (e instanceof WireDecodeError || e instanceof WireEncodeError) {

@@ -2,9 +2,10 @@ import { satisfies, validRange } from 'semver';
 import { PORTS, type PortName } from '../ports/tokens.js';
 import * as validators from '../schema/generated/validators.js';
 import { SchemaError, precompiledCheck } from '../schema/validator.js';
+import { deepFreeze } from '../util/deep-freeze.js';
 import { CORE_API_VERSION, type PluginDeclaration, type PluginModule } from './declaration.js';
 import type { ModuleExports } from './import-module.js';
-import { PluginRefusal } from './refusal.js';
+import { PluginRefusal, firstLine } from './refusal.js';
 
 /** Precompiled from DECLARATION_SCHEMA (scripts/gen-validators.ts). */
 const checkSchema = precompiledCheck<PluginDeclaration>(validators.declaration);
@@ -16,6 +17,19 @@ function checkShape(specifier: string, exports: ModuleExports): void {
   }
   if (typeof exports['register'] !== 'function') {
     throw new PluginRefusal(specifier, 'no-register', 'the module has no `register(container)` function export');
+  }
+}
+
+/**
+ * The declaration as plain data, read once: a getter or a Proxy may throw or answer differently
+ * on every read, so nothing after this touches the module's object again. A JSON round trip
+ * reads every field the schema can accept (functions, symbols and cycles cannot be declared).
+ */
+function readDeclaration(specifier: string, declaration: unknown): unknown {
+  try {
+    return JSON.parse(JSON.stringify(declaration)) as unknown;
+  } catch (e) {
+    throw new PluginRefusal(specifier, 'declaration-threw', `reading the declaration threw: ${firstLine(e)}`, e);
   }
 }
 
@@ -46,13 +60,14 @@ function checkProvides(specifier: string, { provides }: PluginDeclaration): void
 }
 
 /**
- * Checks what a module declares, without running any of its code: the exports a plugin
- * needs, the declaration against its schema, the core API range, all four ports.
+ * Checks what a module declares, running none of its functions: the exports a plugin needs, the
+ * declaration against its schema, the core API range, all four ports. The module returned holds
+ * a deep, frozen copy of the declaration, and register() as exported.
  */
 export function checkPluginModule(specifier: string, exports: ModuleExports): PluginModule {
   checkShape(specifier, exports);
-  const declaration = checkDeclarationSchema(specifier, exports['declaration']);
+  const declaration = deepFreeze(checkDeclarationSchema(specifier, readDeclaration(specifier, exports['declaration'])));
   checkCoreApi(specifier, declaration);
   checkProvides(specifier, declaration);
-  return exports as unknown as PluginModule;
+  return { declaration, register: exports['register'] as PluginModule['register'] };
 }

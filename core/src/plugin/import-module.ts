@@ -22,7 +22,7 @@ export async function importPluginModule(spec: PluginSpecifier): Promise<ModuleE
     if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
       throw new PluginRefusal(spec.given, 'module-not-found', `module not found: ${notFoundDetail(e)}`);
     }
-    throw new PluginRefusal(spec.given, 'import-failed', `cannot import the module: ${firstLine(e)}`);
+    throw new PluginRefusal(spec.given, 'import-failed', `cannot import the module: ${firstLine(e)}`, e);
   }
 }
 

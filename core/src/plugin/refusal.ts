@@ -7,10 +7,13 @@ export const REFUSAL_REASONS = [
   'import-failed',
   'no-declaration',
   'no-register',
+  'declaration-threw',
   'invalid-declaration',
   'core-api-mismatch',
   'missing-port',
   'register-threw',
+  'register-async',
+  'construction-threw',
   'duplicate-arch',
   'unmet-dependency',
 ] as const;
@@ -18,7 +21,8 @@ export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 /**
  * A plugin the host will not run, and why: one line naming the specifier as the user gave it
- * and the problem. An Error, so the per-run registration can throw it too.
+ * and the problem. An Error, so the per-run registration can throw it too. `cause` is what the
+ * plugin's code threw, whose stack `TEEIO_DEBUG=1` shows the plugin's author.
  */
 export class PluginRefusal extends Error {
   override readonly name = 'PluginRefusal';
@@ -26,8 +30,9 @@ export class PluginRefusal extends Error {
     readonly specifier: string,
     readonly reason: RefusalReason,
     readonly problem: string,
+    cause?: unknown,
   ) {
-    super(`plugin ${specifier}: ${problem}`);
+    super(`plugin ${specifier}: ${problem}`, cause === undefined ? undefined : { cause });
   }
 }
 

@@ -1,4 +1,4 @@
-import { type DependencyContainer, container as rootContainer } from 'tsyringe';
+import { type DependencyContainer, type InjectionToken, container as rootContainer } from 'tsyringe';
 import { PORTS } from '../ports/tokens.js';
 import { FIRMWARE_STATE } from '../world/services.js';
 import type { PluginModule } from './declaration.js';
@@ -11,10 +11,18 @@ import { PluginRefusal, firstLine } from './refusal.js';
  */
 function registerPlugin(specifier: string, module: PluginModule, parent: DependencyContainer): DependencyContainer {
   const child = parent.createChildContainer();
+  let returned: unknown;
   try {
-    module.register(child);
+    returned = module.register(child);
   } catch (e) {
-    throw new PluginRefusal(specifier, 'register-threw', `register() threw: ${firstLine(e)}`);
+    throw new PluginRefusal(specifier, 'register-threw', `register() threw: ${firstLine(e)}`, e);
+  }
+  if (returned instanceof Promise) {
+    // Ports are resolved as soon as register() returns, so what an async register() does after
+    // its first await would race the run. The plugin is refused; its promise's outcome no longer
+    // matters, and must not surface later as an unhandled rejection.
+    returned.catch(() => undefined);
+    throw new PluginRefusal(specifier, 'register-async', 'register() returned a promise; it must register synchronously');
   }
   return child;
 }
@@ -35,9 +43,21 @@ export function probeRegistration(specifier: string, module: PluginModule): void
 }
 
 /**
+ * Resolves `token` (`what` names it: "the tsm port") from the plugin's container, constructing
+ * the plugin's class: a constructor that throws is the plugin's failure, not the core's.
+ */
+export function constructFromPlugin<T>(specifier: string, container: DependencyContainer, token: InjectionToken<T>, what: string): T {
+  try {
+    return container.resolve(token);
+  } catch (e) {
+    throw new PluginRefusal(specifier, 'construction-threw', `constructing ${what} threw: ${firstLine(e)}`, e);
+  }
+}
+
+/**
  * The plugin's container for one run: a child of `parent` (which holds the run's core
  * services) into which the plugin registered its classes; resolve the ports from it.
- * Throws PluginRefusal (`register-threw`) if register() throws this time.
+ * Throws PluginRefusal (`register-threw`, `register-async`) if register() misbehaves this time.
  */
 export function createRunContainer(plugin: LoadedPlugin, parent: DependencyContainer): DependencyContainer {
   return registerPlugin(plugin.specifier, plugin.module, parent);

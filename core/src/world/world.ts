@@ -1,4 +1,4 @@
-import type { DependencyContainer } from 'tsyringe';
+import type { DependencyContainer, InjectionToken } from 'tsyringe';
 import { TdispDevice } from '../device/device.js';
 import type { DeviceSnapshot } from '../device/snapshot.js';
 import { FaultInjector, type FaultState } from '../faults/fault-plan.js';
@@ -13,7 +13,7 @@ import type { MmioPort } from '../ports/mmio.js';
 import { ATTESTATION_PORT, IOMMU_PORT, MMIO_PORT, TSM_PORT } from '../ports/tokens.js';
 import type { TsmPort } from '../ports/tsm.js';
 import type { LoadedPlugin } from '../plugin/loaded-plugin.js';
-import { createRunContainer } from '../plugin/registration.js';
+import { constructFromPlugin, createRunContainer } from '../plugin/registration.js';
 import { Tracer } from '../trace/tracer.js';
 import { canonicalHash } from '../util/canonical.js';
 import { SeededRandom, type SeededRandomState } from '../util/seeded-random.js';
@@ -81,13 +81,14 @@ export class World {
     services.registerInstance(DEVICE_LINK, this.link);
     services.registerInstance(FIRMWARE_CALLS, new FirmwareCalls(this.tracer, this.faults, firmware.injectedFailure));
     const c = createRunContainer(plugin, services);
+    const construct = <T>(token: InjectionToken<T>, what: string) => constructFromPlugin(plugin.specifier, c, token, what);
     this.ports = {
-      tsm: c.resolve<TsmPort>(TSM_PORT),
-      mmio: c.resolve<MmioPort>(MMIO_PORT),
-      iommu: c.resolve<IommuPort>(IOMMU_PORT),
-      attestation: c.resolve<AttestationPort>(ATTESTATION_PORT),
+      tsm: construct<TsmPort>(TSM_PORT, 'the tsm port'),
+      mmio: construct<MmioPort>(MMIO_PORT, 'the mmio port'),
+      iommu: construct<IommuPort>(IOMMU_PORT, 'the iommu port'),
+      attestation: construct<AttestationPort>(ATTESTATION_PORT, 'the attestation port'),
     };
-    this.firmware = c.resolve<FirmwareState>(FIRMWARE_STATE);
+    this.firmware = construct<FirmwareState>(FIRMWARE_STATE, 'FIRMWARE_STATE');
   }
 
   /** The vPCI assignment of `tdi`. */

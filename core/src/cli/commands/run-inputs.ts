@@ -1,6 +1,7 @@
 import { container } from 'tsyringe';
 import { loadPlugins } from '../../plugin/host.js';
 import type { LoadedPlugin } from '../../plugin/loaded-plugin.js';
+import { PluginRefusal } from '../../plugin/refusal.js';
 import { ScenarioError, loadScenario } from '../../scenario/load.js';
 import { PluginRunError, type RunOptions, type RunReport, runScenario } from '../../scenario/run.js';
 import type { Scenario } from '../../scenario/scenario.js';
@@ -32,12 +33,16 @@ export async function loadForRun(opts: PluginOptions, io: CliIo, done: (code: Ex
   return set.loaded;
 }
 
-/** Runs `work`; a plugin that throws is bad input, named with the scenario step it failed at. */
+/**
+ * Runs `work`; a plugin that throws is bad input, named with the scenario step it failed at, or
+ * with the phase (register(), constructing a port) if it failed building the run's world.
+ */
 export function runGuarded<T>(file: string, work: () => T): T {
   try {
     return work();
   } catch (e) {
     if (e instanceof PluginRunError) throw new CliError(`${file}: ${e.message}`);
+    if (e instanceof PluginRefusal) throw new CliError(e.message, ExitCode.BAD_INPUT, e.cause);
     throw e;
   }
 }

@@ -22,8 +22,10 @@ export interface ConnectionOptions {
 export function serveSpdmEmuConnection(socket: Socket, responder: TdispResponder, options: ConnectionOptions): Promise<void> {
   const { label, log } = options;
   const reader = new SpdmEmuFrameReader(options.maxPayload);
+  let dropped = false;
   const drop = (reason: string) => {
     if (socket.destroyed) return;
+    dropped = true;
     log(`${label}: closing the connection: ${reason}`);
     socket.destroy();
   };
@@ -89,7 +91,8 @@ export function serveSpdmEmuConnection(socket: Socket, responder: TdispResponder
     });
     socket.on('error', (e: NodeJS.ErrnoException) => log(`${label}: ${e.code ?? e.message}`));
     socket.on('close', () => {
-      const partial = reader.partial();
+      // After drop() the server closed it, and has said why; the frame it cut short is no news.
+      const partial = dropped ? undefined : reader.partial();
       if (partial !== undefined) log(`${label}: the client closed the connection mid-frame, after ${partial}`);
       void work.then(resolve);
     });
