@@ -3,18 +3,32 @@ import { DEVICE_PRESETS } from '../device/presets.js';
 import { type Bdf, bdfOf } from '../model/ids.js';
 import * as validators from '../schema/generated/validators.js';
 import { SchemaError, precompiledCheck } from '../schema/validator.js';
+import { JsonTextError, parseJsonText } from '../util/json-text.js';
 import type { WorldSpec } from '../world/platform.js';
 import type { Scenario, ScenarioAction } from './scenario.js';
 
-/** A scenario that cannot run, located in its file by JSON pointer. */
+/**
+ * A scenario that cannot run, located in its file by JSON pointer, or by line and column when the
+ * file is not JSON (there is no pointer into text that does not parse).
+ */
 export class ScenarioError extends Error {
   override readonly name = 'ScenarioError';
   constructor(
     readonly file: string,
     readonly pointer: string,
     readonly problem: string,
+    readonly lineColumn?: string,
   ) {
-    super(`${file}: ${pointer}: ${problem}`);
+    super(ScenarioError.describe(file, pointer, problem, lineColumn));
+  }
+
+  /** One line naming the file as `shownAs`. */
+  describeAs(shownAs: string): string {
+    return ScenarioError.describe(shownAs, this.pointer, this.problem, this.lineColumn);
+  }
+
+  private static describe(file: string, pointer: string, problem: string, lineColumn?: string): string {
+    return lineColumn === undefined ? `${file}: ${pointer}: ${problem}` : `${file}:${lineColumn}: ${problem}`;
   }
 }
 
@@ -23,9 +37,10 @@ const validate = precompiledCheck<Scenario>(validators.scenario);
 
 function parse(text: string, file: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseJsonText(text);
   } catch (e) {
-    throw new ScenarioError(file, '/', `not JSON: ${(e as Error).message}`);
+    if (!(e instanceof JsonTextError)) throw e;
+    throw new ScenarioError(file, '', `not JSON: ${e.reason}`, `${e.line}:${e.column}`);
   }
 }
 

@@ -71,7 +71,6 @@ describe('teeio run exit codes', () => {
     ['a step on an unassigned TDI', (s) => (s.steps[2].tdi = '0000:01:00.0'), undefined, /: \/steps\/2\/tdi: 0000:01:00\.0 is not assigned to a VM in \/assign$/],
     ['an unknown flow', (s) => (s.steps[1].flow = 'attach'), undefined, /: \/steps\/1\/flow: must be one of "connect", /],
     ['a step without its subject', (s) => delete s.steps[1].tdi, undefined, /: \/steps\/1: flow createVpci needs a tdi$/],
-    ['invalid JSON', () => undefined, '{"name": "x",', /: \/: not JSON: /],
   ];
 
   it.each(bad)('exits 2 for %s, with one stderr line naming the file and the JSON pointer', async (_what, change, text, line) => {
@@ -82,6 +81,16 @@ describe('teeio run exit codes', () => {
     expect(r.errLines).toHaveLength(1);
     expect(r.errLines[0]?.startsWith(`teeio: ${file}: /`)).toBe(true);
     expect(r.errLines[0]).toMatch(line);
+  });
+
+  it.each([
+    ['NaN, which JSON does not have', '{\n  "name": "x",\n  "seed": NaN\n}', '3:11: not JSON: unexpected "N"'],
+    ['a file that ends early', '{"name": "x",', '1:14: not JSON: unexpected end of input'],
+    ['a trailing comma', '{\n"vms": ["vm0",]}', '2:15: not JSON: unexpected "]"'],
+  ])('exits 2 for %s, with one line naming file:LINE:COL', async (_what, text, where) => {
+    const file = scenarioFile(() => undefined, text);
+    const r = await teeioRun(file);
+    expect([r.code, r.out, r.errLines]).toEqual([2, '', [`teeio: ${file}:${where}`]]);
   });
 
   it('exits 2 for a missing file, naming it', async () => {

@@ -53,7 +53,7 @@ export const runCommand: CommandGroup = (io, done) =>
       try {
         scenario = loadScenario(resolve(io.cwd, file));
       } catch (e) {
-        if (e instanceof ScenarioError) throw new CliError(`${file}: ${e.pointer}: ${e.problem}`);
+        if (e instanceof ScenarioError) throw new CliError(e.describeAs(file));
         throw e;
       }
       const set = await loadPlugins(loadRequestFrom(opts, io));
