@@ -105,6 +105,16 @@ describe('teeio run exit codes', () => {
     expect([r.code, r.errLines]).toEqual([1, []]);
   });
 
+  it('refuses a VFIO reset after a failed revoke on sev-tio instead of leaving the private mapping (invariant 7)', async () => {
+    // The 49th firmware call is the RMPUPDATE of vfio.revoke-mmio; SEV_RET_RESOURCE_LIMIT leaves KVM's private mapping.
+    const example = JSON.parse(readFileSync(join(ROOT, 'examples/tdx-flr-zap-before-unbind.json'), 'utf8')) as Json;
+    const file = scenarioFile((s) => Object.assign(s, example, { faults: [{ kind: 'firmware', nth: 49 }] }));
+    const r = await teeio(['run', '--arch', 'sev-tio', file, '--format', 'json'], ROOT);
+    const report = JSON.parse(r.out) as RunReport;
+    const result = (step: string) => report.steps.find((x) => x.step === step)?.result;
+    expect([result('vfio.revoke-mmio'), result('pci.flr'), report.violations]).toEqual(['SEV_RET_RESOURCE_LIMIT', '-EBUSY', []]);
+  });
+
   it('exits 2 for a missing file, naming it', async () => {
     const r = await teeioRun('examples/nope.json');
     expect([r.code, r.errLines]).toEqual([2, ['teeio: examples/nope.json: /: cannot read: ENOENT']]);
