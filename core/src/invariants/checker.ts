@@ -28,10 +28,26 @@ export class InvariantViolation extends Error {
  * the run at the first breach. Disabled, it checks nothing (the benchmark's baseline).
  */
 export class InvariantChecker implements StepObserver {
+  private deferring = false;
+
   constructor(
     private readonly invariants: readonly Invariant[],
     private readonly enabled = true,
   ) {}
+
+  /**
+   * Runs `batch` (steps on independent objects, such as creating every VM) and checks once after
+   * it, as at `where`: checking the whole world after each of n steps would cost n × the world.
+   */
+  afterBatch(w: World, where: string, batch: () => void): void {
+    this.deferring = true;
+    try {
+      batch();
+    } finally {
+      this.deferring = false;
+    }
+    this.afterAction(w, where);
+  }
 
   afterStep(w: World, record: StepRecord): void {
     this.run(w, record.flow ? `${record.flow}/${record.step}` : record.step, (i) => i.when === 'every-step');
@@ -52,7 +68,7 @@ export class InvariantChecker implements StepObserver {
   }
 
   private run(w: World, step: string, which: (i: Invariant) => boolean): void {
-    if (!this.enabled) return;
+    if (!this.enabled || this.deferring) return;
     for (const inv of this.invariants) {
       if (!which(inv)) continue;
       const [breach] = inv.check(w);

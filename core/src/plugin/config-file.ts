@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as validators from '../schema/generated/validators.js';
 import { SchemaError, precompiledCheck } from '../schema/validator.js';
+import { JsonTextError, parseJsonText } from '../util/json-text.js';
 import type { TeeioConfig } from './config-schema.js';
 
 export { CONFIG_SCHEMA, type TeeioConfig } from './config-schema.js';
@@ -21,19 +22,12 @@ export class ConfigFileError extends Error {
   }
 }
 
-/** V8 reports where JSON broke as a character offset; people look for a line and column. */
-function withLineColumn(message: string, text: string): string {
-  const at = /at position (\d+)/.exec(message);
-  if (!at) return message;
-  const before = text.slice(0, Number(at[1])).split('\n');
-  return `${message} (line ${before.length} column ${(before.at(-1)?.length ?? 0) + 1})`;
-}
-
 function parse(text: string, shownAs: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseJsonText(text);
   } catch (e) {
-    throw new ConfigFileError(shownAs, `invalid JSON: ${withLineColumn((e as Error).message, text)}`);
+    if (!(e instanceof JsonTextError)) throw e;
+    throw new ConfigFileError(`${shownAs}:${e.line}:${e.column}`, `not JSON: ${e.reason}`);
   }
 }
 

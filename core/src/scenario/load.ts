@@ -3,18 +3,32 @@ import { DEVICE_PRESETS } from '../device/presets.js';
 import { type Bdf, bdfOf } from '../model/ids.js';
 import * as validators from '../schema/generated/validators.js';
 import { SchemaError, precompiledCheck } from '../schema/validator.js';
+import { JsonTextError, parseJsonText } from '../util/json-text.js';
 import type { WorldSpec } from '../world/platform.js';
-import type { Scenario, ScenarioAction } from './scenario.js';
+import type { Expectations, Scenario, ScenarioAction } from './scenario.js';
 
-/** A scenario that cannot run, located in its file by JSON pointer. */
+/**
+ * A scenario that cannot run, located in its file by JSON pointer, or by line and column when the
+ * file is not JSON (there is no pointer into text that does not parse).
+ */
 export class ScenarioError extends Error {
   override readonly name = 'ScenarioError';
   constructor(
     readonly file: string,
     readonly pointer: string,
     readonly problem: string,
+    readonly lineColumn?: string,
   ) {
-    super(`${file}: ${pointer}: ${problem}`);
+    super(ScenarioError.describe(file, pointer, problem, lineColumn));
+  }
+
+  /** One line naming the file as `shownAs`. */
+  describeAs(shownAs: string): string {
+    return ScenarioError.describe(shownAs, this.pointer, this.problem, this.lineColumn);
+  }
+
+  private static describe(file: string, pointer: string, problem: string, lineColumn?: string): string {
+    return lineColumn === undefined ? `${file}: ${pointer}: ${problem}` : `${file}:${lineColumn}: ${problem}`;
   }
 }
 
@@ -23,9 +37,10 @@ const validate = precompiledCheck<Scenario>(validators.scenario);
 
 function parse(text: string, file: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseJsonText(text);
   } catch (e) {
-    throw new ScenarioError(file, '/', `not JSON: ${(e as Error).message}`);
+    if (!(e instanceof JsonTextError)) throw e;
+    throw new ScenarioError(file, '', `not JSON: ${e.reason}`, `${e.line}:${e.column}`);
   }
 }
 
@@ -81,10 +96,19 @@ function satisfied(a: ScenarioAction, need: Needs): boolean {
   return need === 'vm' ? a.vm !== undefined : need === 'dsm' ? a.dsm !== undefined : false;
 }
 
-/** Names must refer to what the scenario declares; the schema cannot say so. */
+type Fail = (pointer: string, problem: string) => never;
+
+/** Every TDI an expectation names must be assigned in /assign (a DSM has no TDISP state); every VM one of /vms. */
+function checkExpectations(e: Expectations | undefined, at: string, assigned: ReadonlySet<string>, vms: ReadonlySet<string>, fail: Fail): void {
+  for (const tdi of Object.keys(e?.tdi ?? {})) if (!assigned.has(tdi)) fail(`${at}/tdi/${tdi}`, `${tdi} is not assigned to a VM in /assign`);
+  for (const vm of Object.keys(e?.vm ?? {})) if (!vms.has(vm)) fail(`${at}/vm/${vm}`, `no VM '${vm}' in /vms`);
+}
+
+/** Names must refer to what the scenario declares; the schema cannot say so. Sets keep it linear. */
 function checkReferences(s: Scenario, file: string): void {
   const fns = platformFunctions(s);
-  const fail = (pointer: string, problem: string): never => {
+  const vms = new Set(s.vms);
+  const fail: Fail = (pointer, problem) => {
     throw new ScenarioError(file, pointer, problem);
   };
   const ids = new Set<string>();
@@ -93,7 +117,7 @@ function checkReferences(s: Scenario, file: string): void {
   const assigned = new Set<string>();
   s.assign.forEach((a, i) => {
     if (!fns.has(a.tdi)) fail(`/assign/${i}/tdi`, `no device function ${a.tdi} on this platform`);
-    if (!s.vms.includes(a.vm)) fail(`/assign/${i}/vm`, `no VM '${a.vm}' in /vms`);
+    if (!vms.has(a.vm)) fail(`/assign/${i}/vm`, `no VM '${a.vm}' in /vms`);
     if (assigned.has(a.tdi)) fail(`/assign/${i}/tdi`, `${a.tdi} is assigned twice`);
     assigned.add(a.tdi);
   });
@@ -102,8 +126,10 @@ function checkReferences(s: Scenario, file: string): void {
     if (!satisfied(st, need)) fail(`/steps/${i}`, `${describeAction(st)} needs ${need === 'tdi' ? 'a tdi' : `a ${need} (or a tdi)`}`);
     if (st.tdi !== undefined && !assigned.has(st.tdi)) fail(`/steps/${i}/tdi`, `${st.tdi} is not assigned to a VM in /assign`);
     if (st.dsm !== undefined && fns.get(st.dsm)?.dsm !== st.dsm) fail(`/steps/${i}/dsm`, `${st.dsm} is not a DSM (function 0) on this platform`);
-    if (st.vm !== undefined && !s.vms.includes(st.vm)) fail(`/steps/${i}/vm`, `no VM '${st.vm}' in /vms`);
+    if (st.vm !== undefined && !vms.has(st.vm)) fail(`/steps/${i}/vm`, `no VM '${st.vm}' in /vms`);
   });
+  checkExpectations(s.expect, '/expect', assigned, vms, fail);
+  for (const [arch, e] of Object.entries(s.expectByArch ?? {})) checkExpectations(e, `/expectByArch/${arch}`, assigned, vms, fail);
 }
 
 function describeAction(a: ScenarioAction): string {

@@ -65,7 +65,7 @@ export function runScenario(scenario: Scenario, plugin: LoadedPlugin, parent: De
   const violations: Violation[] = [];
   let at = '/vms';
   try {
-    for (const vm of spec.vms) engine.step('vm.create', { vm });
+    checker.afterBatch(w, at, () => spec.vms.forEach((vm) => engine.step('vm.create', { vm })));
     scenario.steps.forEach((action, i) => {
       at = `/steps/${i}`;
       flows.push(...runAction(w, engine, action).flows);

@@ -70,8 +70,10 @@ describe('teeio run exit codes', () => {
     ['an assignment to a VM not in /vms', (s) => (s.assign[0].vm = 'vm9'), undefined, /: \/assign\/0\/vm: no VM 'vm9' in \/vms$/],
     ['a step on an unassigned TDI', (s) => (s.steps[2].tdi = '0000:01:00.0'), undefined, /: \/steps\/2\/tdi: 0000:01:00\.0 is not assigned to a VM in \/assign$/],
     ['an unknown flow', (s) => (s.steps[1].flow = 'attach'), undefined, /: \/steps\/1\/flow: must be one of "connect", /],
+    ['an expectation on a function that is no TDI', (s) => (s.expect = { tdi: { 'ffff:ff:1f.7': { state: 'RUN' } } }), undefined, /: \/expect\/tdi\/ffff:ff:1f\.7: ffff:ff:1f\.7 is not assigned to a VM in \/assign$/],
+    ['an expectation on the DSM', (s) => (s.expectByArch = { x: { tdi: { '0000:01:00.0': { bound: false } } } }), undefined, /: \/expectByArch\/x\/tdi\/0000:01:00\.0: 0000:01:00\.0 is not assigned /],
+    ['an expectation on a VM not in /vms', (s) => (s.expect = { vm: { vm9: { phase: 'running' } } }), undefined, /: \/expect\/vm\/vm9: no VM 'vm9' in \/vms$/],
     ['a step without its subject', (s) => delete s.steps[1].tdi, undefined, /: \/steps\/1: flow createVpci needs a tdi$/],
-    ['invalid JSON', () => undefined, '{"name": "x",', /: \/: not JSON: /],
   ];
 
   it.each(bad)('exits 2 for %s, with one stderr line naming the file and the JSON pointer', async (_what, change, text, line) => {
@@ -82,6 +84,35 @@ describe('teeio run exit codes', () => {
     expect(r.errLines).toHaveLength(1);
     expect(r.errLines[0]?.startsWith(`teeio: ${file}: /`)).toBe(true);
     expect(r.errLines[0]).toMatch(line);
+  });
+
+  it.each([
+    ['NaN, which JSON does not have', '{\n  "name": "x",\n  "seed": NaN\n}', '3:11: not JSON: unexpected "N"'],
+    ['a file that ends early', '{"name": "x",', '1:14: not JSON: unexpected end of input'],
+    ['a trailing comma', '{\n"vms": ["vm0",]}', '2:15: not JSON: unexpected "]"'],
+  ])('exits 2 for %s, with one line naming file:LINE:COL', async (_what, text, where) => {
+    const file = scenarioFile(() => undefined, text);
+    const r = await teeioRun(file);
+    expect([r.code, r.out, r.errLines]).toEqual([2, '', [`teeio: ${file}:${where}`]]);
+  });
+
+  it.each(['tdx', 'sev-tio'])('ends an out-of-order scenario on %s in a failed step, not an internal error', async (arch) => {
+    const example = JSON.parse(readFileSync(join(ROOT, 'examples/sev-tio-vm-destroy-while-bound.json'), 'utf8')) as Json;
+    const by = new Map((example.steps as Json[]).map((st) => [st.flow ?? st.step, st]));
+    const order = ['iommufd.viommu-destroy', 'connect', 'vfio.close', 'accept', 'bind', 'vm.destroy', 'createVpci'];
+    const file = scenarioFile((s) => Object.assign(s, example, { steps: order.map((k) => by.get(k)) }));
+    const r = await teeio(['run', '--arch', arch, file], ROOT);
+    expect([r.code, r.errLines]).toEqual([1, []]);
+  });
+
+  it('refuses a VFIO reset after a failed revoke on sev-tio instead of leaving the private mapping (invariant 7)', async () => {
+    // The 49th firmware call is the RMPUPDATE of vfio.revoke-mmio; SEV_RET_RESOURCE_LIMIT leaves KVM's private mapping.
+    const example = JSON.parse(readFileSync(join(ROOT, 'examples/tdx-flr-zap-before-unbind.json'), 'utf8')) as Json;
+    const file = scenarioFile((s) => Object.assign(s, example, { faults: [{ kind: 'firmware', nth: 49 }] }));
+    const r = await teeio(['run', '--arch', 'sev-tio', file, '--format', 'json'], ROOT);
+    const report = JSON.parse(r.out) as RunReport;
+    const result = (step: string) => report.steps.find((x) => x.step === step)?.result;
+    expect([result('vfio.revoke-mmio'), result('pci.flr'), report.violations]).toEqual(['SEV_RET_RESOURCE_LIMIT', '-EBUSY', []]);
   });
 
   it('exits 2 for a missing file, naming it', async () => {

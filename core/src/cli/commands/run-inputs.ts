@@ -16,7 +16,7 @@ export function scenarioFrom(file: string, path: string): Scenario {
   try {
     return loadScenario(path);
   } catch (e) {
-    if (e instanceof ScenarioError) throw new CliError(`${file}: ${e.pointer}: ${e.problem}`);
+    if (e instanceof ScenarioError) throw new CliError(e.describeAs(file));
     throw e;
   }
 }

@@ -3,10 +3,24 @@ import { kvmPut } from '../../host/kvm.js';
 import { pciReset, pdev, resetScope } from '../../host/pci.js';
 import { vfioMmap, vfioOpen, vfioRecover, vfioRevoke } from '../../host/vfio.js';
 import { Errno, errno } from '../../host/errno.js';
+import type { Bdf } from '../../model/ids.js';
 import { OK } from '../../ports/result.js';
 import { unmapPrivate } from './kvm-steps.js';
+import type { World } from '../../world/world.js';
 import type { StepImpl } from './step.js';
 import { tdiTarget, when } from './step.js';
+
+/**
+ * A function of `scope` that KVM still maps as private MMIO. The reset must come after the revoke
+ * took effect — "unbind the TDI first, then revoke MMIOs, then do FLR" (Yilun, linux-tsm-core.md
+ * §3 FLR); hot reset "revokes, then calls vfio_pci_zap_bars()" (Leon's series). A revoke that
+ * failed (an RMP update refused, a TDH.MMIO.UNMAP error) leaves the mapping, so VFIO refuses the
+ * reset rather than reset a function a VM still maps (invariant 7).
+ */
+function privatelyMapped(w: World, scope: readonly Bdf[]): string | undefined {
+  const vms = Object.values(w.host.kvm);
+  return scope.find((b) => vms.some((v) => (v?.privateMmio[b] ?? []).length > 0));
+}
 
 export const vfioSteps = {
   /** Open the cdev; VFIO holds the KVM for the device's lifetime (kvm_get_kvm_safe at bind time on SEV). */
@@ -58,6 +72,8 @@ export const vfioSteps = {
     const kind = t.reset ?? 'flr';
     const bound = w.flrPolicy === 'pci-blocks' ? resetScope(w, x.tdi, kind).find((b) => pdev(w, b).bound) : undefined;
     if (bound) return errno(Errno.EBUSY, `${kind} of ${x.tdi} refused: ${bound === x.tdi ? 'the TDI' : `${bound}, which it resets,`} is bound`);
+    const mapped = privatelyMapped(w, resetScope(w, x.tdi, kind));
+    if (mapped) return errno(Errno.EBUSY, `${kind} of ${x.tdi} refused: ${mapped} is still mapped privately (the revoke failed)`);
     const r = pciReset(w, x.tdi, kind);
     return r.ok ? OK : r;
   },
