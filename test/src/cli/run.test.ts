@@ -159,12 +159,19 @@ describe('teeio run --format json', () => {
 
   it('--seed changes the seed, and with it the state hash but not the steps', async () => {
     const a = JSON.parse((await teeioRun('examples/lifecycle.json', '--format', 'json')).out) as RunReport;
-    const b = JSON.parse((await teeioRun('examples/lifecycle.json', '--format', 'json', '--seed', 'abc')).out) as RunReport;
-    expect([a.seed, b.seed]).toEqual(['1', 'abc']);
+    const b = JSON.parse((await teeioRun('examples/lifecycle.json', '--format', 'json', '--seed', '42')).out) as RunReport;
+    expect([a.seed, b.seed]).toEqual(['1', '42']);
     expect(b.stateHash).not.toBe(a.stateHash);
     expect(b.steps).toEqual(a.steps);
-    const again = JSON.parse((await teeioRun('examples/lifecycle.json', '--format', 'json', '--seed', 'abc')).out) as RunReport;
+    const again = JSON.parse((await teeioRun('examples/lifecycle.json', '--format', 'json', '--seed', '42')).out) as RunReport;
     expect(again).toEqual(b);
+  });
+
+  it.each(['abc', '-1', '1.5', '0x10', '01', '9007199254740992'])('--seed %s is a one-line usage error naming the flag (exit 2)', async (seed) => {
+    const r = await teeioRun('examples/lifecycle.json', '--seed', seed);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(new RegExp(`^teeio: option '--seed <n>' argument '${seed.replace('.', '\\.')}' is invalid\\. .*\\(see teeio run --help\\)\\n$`));
   });
 });
 

@@ -9,6 +9,7 @@ import { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { type PluginOptions, addPluginOptions } from '../plugin-options.js';
 import type { CommandGroup } from '../program.js';
+import { seedOption } from '../seed-option.js';
 import { loadForRun, runGuarded, scenarioFrom, terminalWidth } from './run-inputs.js';
 
 interface CompareOptions extends PluginOptions {
@@ -25,7 +26,7 @@ export const compareCommand: CommandGroup = (io: CliIo, done) =>
     .description('run a scenario on every selected arch plugin and lay the runs side by side, step by step')
     .argument('<scenario>', 'scenario JSON file (see `teeio schema scenario`)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json', 'html']).default('text'))
-    .option('--seed <seed>', "override the scenario's seed")
+    .addOption(seedOption())
     .action(async (file: string, opts: CompareOptions) => {
       const scenario = scenarioFrom(file, resolve(io.cwd, file));
       const plugins = await loadForRun(opts, io, done);

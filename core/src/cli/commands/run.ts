@@ -8,6 +8,7 @@ import type { CliIo } from '../io.js';
 import { type PluginOptions, addPluginOptions } from '../plugin-options.js';
 import { loadForRun, runOne, scenarioFrom } from './run-inputs.js';
 import type { CommandGroup } from '../program.js';
+import { seedOption } from '../seed-option.js';
 import { resolve } from 'node:path';
 
 interface RunOptions extends PluginOptions {
@@ -32,7 +33,7 @@ export const runCommand: CommandGroup = (io, done) =>
     .description('run a scenario file on the selected arch plugins and check its expectations and every invariant')
     .argument('<scenario>', 'scenario JSON file (see `teeio schema scenario`)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'mermaid']).default('text'))
-    .option('--seed <seed>', "override the scenario's seed")
+    .addOption(seedOption())
     .option('--no-invariants', 'do not check invariants (only to measure what checking costs)')
     .action(async (file: string, opts: RunOptions) => {
       const scenario = scenarioFrom(file, resolve(io.cwd, file));
