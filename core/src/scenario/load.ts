@@ -52,6 +52,11 @@ export function loadScenario(file: string): Scenario {
   } catch (e) {
     throw new ScenarioError(file, '/', `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
+  return scenarioOfText(text, file);
+}
+
+/** Parses and checks a scenario's text, naming it `file` in errors (`<stdin>` for standard input). */
+export function scenarioOfText(text: string, file: string): Scenario {
   return checkScenario(parse(text, file), file);
 }
 

@@ -27,7 +27,7 @@ describe('teeio with --arch cca', () => {
   it.each(ccaExamples())('teeio run --arch cca examples/%s passes (exit 0)', async (file) => {
     const r = await teeio(['run', '--arch', 'cca', '--format', 'json', `${EXAMPLES}${file}`]);
     expect(r.err).toBe('');
-    expect(JSON.parse(r.out)).toMatchObject({ arch: 'cca', outcome: 'pass' });
+    expect(JSON.parse(r.out)).toMatchObject({ reports: [{ arch: 'cca', outcome: 'pass' }] });
     expect(r.code).toBe(0);
   });
 

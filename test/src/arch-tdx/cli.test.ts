@@ -27,7 +27,7 @@ describe('teeio with --arch tdx', () => {
   it.each(tdxExamples())('teeio run --arch tdx examples/%s passes (exit 0)', async (file) => {
     const r = await teeio(['run', '--arch', 'tdx', '--format', 'json', `${EXAMPLES}${file}`]);
     expect(r.err).toBe('');
-    expect(JSON.parse(r.out)).toMatchObject({ arch: 'tdx', outcome: 'pass' });
+    expect(JSON.parse(r.out)).toMatchObject({ reports: [{ arch: 'tdx', outcome: 'pass' }] });
     expect(r.code).toBe(0);
   });
 

@@ -34,6 +34,13 @@ function scenarioFile(change: (s: Json) => void, text?: string): string {
 
 const teeioRun = (file: string, ...more: string[]) => teeio(['run', ...PLUGIN, file, ...more], ROOT);
 
+/** The only report of a `--format json` run on one plugin. */
+function reportOf(out: string): RunReport {
+  const { reports } = JSON.parse(out) as { reports: RunReport[] };
+  expect(reports).toHaveLength(1);
+  return reports[0] as RunReport;
+}
+
 describe('teeio run exit codes', () => {
   it('exits 0 when every expectation holds, with nothing on stderr', async () => {
     const r = await teeioRun('examples/lifecycle.json');
@@ -56,7 +63,7 @@ describe('teeio run exit codes', () => {
     const file = scenarioFile((s) => (s['steps'] as unknown[]).splice(3, 0, { step: 'tsm.unbind', tdi: '0000:01:00.1' }));
     const r = await teeioRun(file, '--format', 'json');
     expect(r.code).toBe(1);
-    const report = JSON.parse(r.out) as RunReport;
+    const report = reportOf(r.out);
     expect(report.violations.map((v) => [v.invariant, v.step])).toEqual([['private-mmio-only-in-bound-vm', 'tsm.unbind']]);
     expect(report.outcome).toBe('fail');
   });
@@ -110,7 +117,7 @@ describe('teeio run exit codes', () => {
     const example = JSON.parse(readFileSync(join(ROOT, 'examples/tdx-flr-zap-before-unbind.json'), 'utf8')) as Json;
     const file = scenarioFile((s) => Object.assign(s, example, { faults: [{ kind: 'firmware', nth: 49 }] }));
     const r = await teeio(['run', '--arch', 'sev-tio', file, '--format', 'json'], ROOT);
-    const report = JSON.parse(r.out) as RunReport;
+    const report = reportOf(r.out);
     const result = (step: string) => report.steps.find((x) => x.step === step)?.result;
     expect([result('vfio.revoke-mmio'), result('pci.flr'), report.violations]).toEqual(['SEV_RET_RESOURCE_LIMIT', '-EBUSY', []]);
   });
@@ -133,7 +140,7 @@ describe('teeio run --format json', () => {
     const r = await teeioRun('examples/lifecycle.json', '--format', 'json');
     expect(r.code).toBe(0);
     expect(r.out.endsWith('}\n')).toBe(true);
-    const report = JSON.parse(r.out) as RunReport;
+    const report = reportOf(r.out);
     expect(report).toMatchObject({ arch: 'devsec', plugin: 'teeio-reference-devsec', firmware: 'devsec TSM', scenario: 'lifecycle', seed: '1', outcome: 'pass', violations: [] });
     expect(report.trace.map((e) => e.seq)).toEqual(report.trace.map((_, i) => i + 1));
     for (const e of report.trace) {
@@ -153,17 +160,17 @@ describe('teeio run --format json', () => {
     });
     const r = await teeioRun(file, '--format', 'json');
     expect(r.code).toBe(0);
-    const [v] = (JSON.parse(r.out) as RunReport).violations;
+    const [v] = reportOf(r.out).violations;
     expect(v).toMatchObject({ invariant: 'private-mmio-only-in-bound-vm', number: 2, step: 'tsm.unbind', message: expect.stringMatching(/is mapped into vm0, but the TDI is not bound$/), objects: ['0000:01:00.1', 'vm0'] });
   });
 
   it('--seed changes the seed, and with it the state hash but not the steps', async () => {
-    const a = JSON.parse((await teeioRun('examples/lifecycle.json', '--format', 'json')).out) as RunReport;
-    const b = JSON.parse((await teeioRun('examples/lifecycle.json', '--format', 'json', '--seed', '42')).out) as RunReport;
+    const a = reportOf((await teeioRun('examples/lifecycle.json', '--format', 'json')).out);
+    const b = reportOf((await teeioRun('examples/lifecycle.json', '--format', 'json', '--seed', '42')).out);
     expect([a.seed, b.seed]).toEqual(['1', '42']);
     expect(b.stateHash).not.toBe(a.stateHash);
     expect(b.steps).toEqual(a.steps);
-    const again = JSON.parse((await teeioRun('examples/lifecycle.json', '--format', 'json', '--seed', '42')).out) as RunReport;
+    const again = reportOf((await teeioRun('examples/lifecycle.json', '--format', 'json', '--seed', '42')).out);
     expect(again).toEqual(b);
   });
 
@@ -222,7 +229,7 @@ describe('every example', () => {
 
   it.each(examples)('%s passes on the reference plugin (exit 0)', async (example) => {
     const r = await teeioRun(`examples/${example}`, '--format', 'json');
-    const report = r.code === 0 ? undefined : (JSON.parse(r.out || '{}') as Partial<RunReport>);
+    const report = r.code === 0 ? undefined : reportOf(r.out);
     expect([r.code, r.err, report?.expectations?.filter((x) => !x.ok)]).toEqual([0, '', undefined]);
   });
 });
@@ -232,9 +239,59 @@ describe('the teeio binary', () => {
     // `npm test` builds dist/ first (tsc -b); on a tree never built, the binary runs the source.
     const r = spawnSync(process.execPath, ['core/bin/teeio.js', 'run', ...PLUGIN, 'examples/lifecycle.json', '--format', 'json'], { cwd: ROOT, encoding: 'utf8' });
     expect([r.status, r.stderr]).toEqual([0, '']);
-    const report = JSON.parse(r.stdout) as RunReport;
+    const report = reportOf(r.stdout);
     expect([report.arch, report.scenario, report.outcome, report.violations]).toEqual(['devsec', 'lifecycle', 'pass', []]);
     // The binary and the in-process run agree byte for byte.
     expect(r.stdout, 'core/dist may be stale: run npx tsc -b').toBe((await teeioRun('examples/lifecycle.json', '--format', 'json')).out);
+  }, 60_000);
+});
+
+/** What `teeio run --format json` prints: one document, one report per plugin, in load order. */
+interface RunDocument {
+  readonly scenario: string;
+  readonly reports: readonly RunReport[];
+}
+
+describe('teeio run on several plugins', () => {
+  const ARCHS = ['--arch', 'tdx', '--arch', 'sev-tio'];
+
+  it('--format json prints ONE JSON document with one report per arch', async () => {
+    const r = await teeio(['run', ...ARCHS, 'examples/lifecycle.json', '--format', 'json'], ROOT);
+    expect([r.code, r.err]).toEqual([0, '']);
+    const doc = JSON.parse(r.out) as RunDocument;
+    expect(doc.scenario).toBe('lifecycle');
+    expect(doc.reports.map((x) => [x.arch, x.scenario, x.outcome])).toEqual([
+      ['tdx', 'lifecycle', 'pass'],
+      ['sev-tio', 'lifecycle', 'pass'],
+    ]);
+  });
+
+  it('--format jsonl prints the same reports, one per line', async () => {
+    const json = JSON.parse((await teeio(['run', ...ARCHS, 'examples/lifecycle.json', '--format', 'json'], ROOT)).out) as RunDocument;
+    const r = await teeio(['run', ...ARCHS, 'examples/lifecycle.json', '--format', 'jsonl'], ROOT);
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(r.out.endsWith('}\n')).toBe(true);
+    expect(r.out.trimEnd().split('\n').map((l) => JSON.parse(l) as RunReport)).toEqual(json.reports);
+  });
+});
+
+describe('teeio run - (the scenario on standard input)', () => {
+  // Through the built binary: only a child process has a standard input to pipe into.
+  const runStdin = (input: string) =>
+    spawnSync(process.execPath, ['core/bin/teeio.js', 'run', ...PLUGIN, '-', '--format', 'json'], { cwd: ROOT, encoding: 'utf8', input });
+
+  it('runs the scenario it reads, as from the file', async () => {
+    const r = runStdin(readFileSync(join(ROOT, 'examples/lifecycle.json'), 'utf8'));
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(r.stdout, 'core/dist may be stale: run npx tsc -b').toBe((await teeioRun('examples/lifecycle.json', '--format', 'json')).out);
+  }, 60_000);
+
+  it.each([
+    ['text that is not JSON', '{\n  "name": "x",\n  "seed": NaN\n}', 'teeio: <stdin>:3:11: not JSON: unexpected "N"'],
+    ['a scenario the schema refuses', JSON.stringify({ ...LIFECYCLE_JSON, extra: 1 }), 'teeio: <stdin>: /extra: unknown field'],
+    ['a step without its subject', JSON.stringify({ ...LIFECYCLE_JSON, steps: [{ flow: 'connect' }] }), 'teeio: <stdin>: /steps/0: flow connect needs a dsm (or a tdi)'],
+  ])('names %s <stdin> in one line (exit 2)', (_what, input, line) => {
+    const r = runStdin(input);
+    expect([r.status, r.stdout, r.stderr]).toEqual([2, '', `${line}\n`]);
   }, 60_000);
 });

@@ -28,7 +28,7 @@ export const compareCommand: CommandGroup = (io: CliIo, done) =>
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json', 'html']).default('text'))
     .addOption(seedOption())
     .action(async (file: string, opts: CompareOptions) => {
-      const scenario = scenarioFrom(file, resolve(io.cwd, file));
+      const scenario = scenarioFrom(file, resolve(io.cwd, file), io);
       const plugins = await loadForRun(opts, io, done);
       if (!plugins) return;
       const c = runGuarded(file, () => compareArchs(scenario, plugins, opts.seed));

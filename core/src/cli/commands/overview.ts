@@ -31,7 +31,7 @@ export const overviewCommand: CommandGroup = (io, done) =>
     .option('--examples <dir>', 'the directory of example scenarios', 'examples')
     .action(async (opts: OverviewOptions) => {
       const dir = resolve(io.cwd, opts.examples);
-      const lifecycle = scenarioFrom(join(opts.examples, 'lifecycle.json'), join(dir, 'lifecycle.json'));
+      const lifecycle = scenarioFrom(join(opts.examples, 'lifecycle.json'), join(dir, 'lifecycle.json'), io);
       const plugins = await loadForRun(opts, io, done);
       if (!plugins) return;
       const t = { width: terminalWidth(), colors: colorsFor(io) };

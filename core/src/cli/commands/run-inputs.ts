@@ -2,21 +2,28 @@ import { container } from 'tsyringe';
 import { loadPlugins } from '../../plugin/host.js';
 import type { LoadedPlugin } from '../../plugin/loaded-plugin.js';
 import { PluginRefusal } from '../../plugin/refusal.js';
-import { ScenarioError, loadScenario } from '../../scenario/load.js';
+import { ScenarioError, loadScenario, scenarioOfText } from '../../scenario/load.js';
 import { PluginRunError, type RunOptions, type RunReport, runScenario } from '../../scenario/run.js';
 import type { Scenario } from '../../scenario/scenario.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { type PluginOptions, loadRequestFrom, writeRefusals } from '../plugin-options.js';
+import { readArg } from '../read-arg.js';
 
 /** What the commands that run scenarios share: loading them, the plugins, and one error policy. */
 
-/** The scenario at `path`; a bad one is bad input named by `file` and JSON pointer. */
-export function scenarioFrom(file: string, path: string): Scenario {
+/** How errors name the scenario `file`: `-` is standard input. */
+const shownAs = (file: string): string => (file === '-' ? '<stdin>' : file);
+
+/**
+ * The scenario at `path`, or on standard input when `file` is `-`; a bad one is bad input named by
+ * `file` (`<stdin>`) and JSON pointer.
+ */
+export function scenarioFrom(file: string, path: string, io: CliIo): Scenario {
   try {
-    return loadScenario(path);
+    return file === '-' ? scenarioOfText(readArg('-', io, 'the scenario'), shownAs(file)) : loadScenario(path);
   } catch (e) {
-    if (e instanceof ScenarioError) throw new CliError(e.describeAs(file));
+    if (e instanceof ScenarioError) throw new CliError(e.describeAs(shownAs(file)));
     throw e;
   }
 }
@@ -41,7 +48,7 @@ export function runGuarded<T>(file: string, work: () => T): T {
   try {
     return work();
   } catch (e) {
-    if (e instanceof PluginRunError) throw new CliError(`${file}: ${e.message}`);
+    if (e instanceof PluginRunError) throw new CliError(`${shownAs(file)}: ${e.message}`);
     if (e instanceof PluginRefusal) throw new CliError(e.message, ExitCode.BAD_INPUT, e.cause);
     throw e;
   }

@@ -12,38 +12,41 @@ import { seedOption } from '../seed-option.js';
 import { resolve } from 'node:path';
 
 interface RunOptions extends PluginOptions {
-  readonly format: 'text' | 'json' | 'mermaid';
+  readonly format: 'text' | 'json' | 'jsonl' | 'mermaid';
   readonly seed?: string;
   readonly invariants: boolean;
 }
 
-function render(r: RunReport, format: RunOptions['format'], io: CliIo): string {
-  if (format === 'json') return `${JSON.stringify(r)}\n`;
+/** One run as it finishes; `json` waits for every run to print them as one document. */
+function render(r: RunReport, format: Exclude<RunOptions['format'], 'json'>, io: CliIo): string {
+  if (format === 'jsonl') return `${JSON.stringify(r)}\n`;
   if (format === 'mermaid') return toMermaid(r);
   return toText(r, colorsFor(io));
 }
 
 /**
  * `teeio run`: one scenario on every plugin the options select (all built-ins by default).
- * JSON prints one object per run, one per line. Exit 0 when every run passes, 1 when any
- * fails, 2 for a bad scenario or a refused plugin (before anything runs).
+ * `--format json` prints one document, `{ scenario, reports }` with a report per plugin in load
+ * order; `jsonl` prints each report on its own line as its run ends. Exit 0 when every run
+ * passes, 1 when any fails, 2 for a bad scenario or a refused plugin (before anything runs).
  */
 export const runCommand: CommandGroup = (io, done) =>
   addPluginOptions(new Command('run'))
     .description('run a scenario file on the selected arch plugins and check its expectations and every invariant')
-    .argument('<scenario>', 'scenario JSON file (see `teeio schema scenario`)')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'mermaid']).default('text'))
+    .argument('<scenario>', 'scenario JSON file, or - for standard input (see `teeio schema scenario`)')
+    .addOption(new Option('--format <format>', 'output format: json is one document, jsonl one report per line').choices(['text', 'json', 'jsonl', 'mermaid']).default('text'))
     .addOption(seedOption())
     .option('--no-invariants', 'do not check invariants (only to measure what checking costs)')
     .action(async (file: string, opts: RunOptions) => {
-      const scenario = scenarioFrom(file, resolve(io.cwd, file));
+      const scenario = scenarioFrom(file, resolve(io.cwd, file), io);
       const plugins = await loadForRun(opts, io, done);
       if (!plugins) return;
-      let failed = false;
+      const reports: RunReport[] = [];
       for (const plugin of plugins) {
         const report = runOne(scenario, plugin, file, { ...(opts.seed ? { seed: opts.seed } : {}), invariants: opts.invariants });
-        io.out(render(report, opts.format, io));
-        failed ||= report.outcome === 'fail';
+        if (opts.format !== 'json') io.out(render(report, opts.format, io));
+        reports.push(report);
       }
-      done(failed ? ExitCode.FAILED : ExitCode.OK);
+      if (opts.format === 'json') io.out(`${JSON.stringify({ scenario: scenario.name, reports })}\n`);
+      done(reports.some((r) => r.outcome === 'fail') ? ExitCode.FAILED : ExitCode.OK);
     });
