@@ -6,6 +6,10 @@ export interface CliIo {
   err(text: string): void;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /** Whether stdout is a terminal; absent means a pipe or file (no colour unless forced). */
+  readonly stdoutIsTTY?: boolean;
+  /** `--color` (true) or `--no-color` (false) from the command line; absent: the environment decides. */
+  readonly color?: boolean;
 }
 
 /**
@@ -38,5 +42,6 @@ export function processIo(): CliIo {
     err: (t) => void process.stderr.write(t),
     env: process.env,
     cwd: process.cwd(),
+    stdoutIsTTY: process.stdout.isTTY === true,
   };
 }

@@ -53,10 +53,20 @@ function toExit(e: unknown, io: CliIo): ExitCode {
 export function buildProgram(io: CliIo, done: (code: ExitCode) => void, groups: readonly CommandGroup[]): Command {
   const program = new Command('teeio')
     .description('Executable models of confidential device assignment (PCIe TDISP / TEE-IO) across architectures')
-    .version(VERSION, '-V, --version', 'print the teeio version');
-  for (const group of groups) program.addCommand(group(io, done));
+    .version(VERSION, '-V, --version', 'print the teeio version')
+    .option('--color', 'colour even when stdout is not a terminal')
+    .option('--no-color', 'no colour, whatever the environment says');
+  for (const group of groups) program.addCommand(group(withColorFlag(io, program), done));
   applyToTree(program, io);
   return program;
+}
+
+/**
+ * Commands see the root's `--color` / `--no-color`. Commander reads root options before and after
+ * the subcommand (no positional options), so `teeio run --no-color` and `teeio --no-color run` agree.
+ */
+function withColorFlag(io: CliIo, program: Command): CliIo {
+  return { ...io, get color() { return program.opts<{ color?: boolean }>().color ?? io.color; } };
 }
 
 /** `teeio tdisp decode`: the command path a user types, for pointing at its help. */
@@ -75,6 +85,7 @@ function applyToTree(cmd: Command, io: CliIo): void {
       writeErr: io.err,
       outputError: (text, write) => write(`teeio: ${text.trim().replace(/^error: /, '')} (see ${pathOf(cmd)} --help)\n`),
     })
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride();
   for (const sub of cmd.commands) applyToTree(sub, io);
 }
