@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
 import { toMermaid } from '../../report/mermaid.js';
+import { runPoints } from '../../report/run-tap.js';
+import { type TapPoint, toTap } from '../../report/tap.js';
 import { toText } from '../../report/text.js';
 import type { RunReport } from '../../scenario/run.js';
 import { colorsFor } from '../colors.js';
@@ -12,7 +14,7 @@ import { seedOption } from '../seed-option.js';
 import { resolve } from 'node:path';
 
 interface RunOptions extends PluginOptions {
-  readonly format: 'text' | 'json' | 'mermaid';
+  readonly format: 'text' | 'json' | 'mermaid' | 'tap';
   readonly seed?: string;
   readonly invariants: boolean;
 }
@@ -25,14 +27,15 @@ function render(r: RunReport, format: RunOptions['format'], io: CliIo): string {
 
 /**
  * `teeio run`: one scenario on every plugin the options select (all built-ins by default).
- * JSON prints one object per run, one per line. Exit 0 when every run passes, 1 when any
+ * JSON prints one object per run, one per line; TAP one document with a point per expectation
+ * and invariant of every run. Exit 0 when every run passes, 1 when any
  * fails, 2 for a bad scenario or a refused plugin (before anything runs).
  */
 export const runCommand: CommandGroup = (io, done) =>
   addPluginOptions(new Command('run'))
     .description('run a scenario file on the selected arch plugins and check its expectations and every invariant')
     .argument('<scenario>', 'scenario JSON file (see `teeio schema scenario`)')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'mermaid']).default('text'))
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'mermaid', 'tap']).default('text'))
     .addOption(seedOption())
     .option('--no-invariants', 'do not check invariants (only to measure what checking costs)')
     .action(async (file: string, opts: RunOptions) => {
@@ -40,10 +43,14 @@ export const runCommand: CommandGroup = (io, done) =>
       const plugins = await loadForRun(opts, io, done);
       if (!plugins) return;
       let failed = false;
+      const points: TapPoint[] = [];
       for (const plugin of plugins) {
         const report = runOne(scenario, plugin, file, { ...(opts.seed ? { seed: opts.seed } : {}), invariants: opts.invariants });
-        io.out(render(report, opts.format, io));
+        if (opts.format === 'tap') points.push(...runPoints(report, opts.invariants));
+        else io.out(render(report, opts.format, io));
         failed ||= report.outcome === 'fail';
       }
+      // TAP is one document (one plan) for every plugin: a flat list, each point naming its arch.
+      if (opts.format === 'tap') io.out(toTap(points));
       done(failed ? ExitCode.FAILED : ExitCode.OK);
     });
