@@ -69,6 +69,20 @@ describe('teeio tdisp validate --format tap', () => {
     expect([t.count, t.fail, t.skip, t.pass]).toEqual([CHECK_COUNT, 4, 6, CHECK_COUNT - 4]);
     expect(t.skips.every((s) => s.skip === 'needs a device event, and a peer can be told of none')).toBe(true);
   });
+
+  it('when the peer goes away mid-run: the checks so far, then Bail out! with the transport error; exit 2', async () => {
+    const device = tdispOnlyDevice('default');
+    let left = 40;
+    const exchange = (m: Uint8Array) => (left-- > 0 ? device.exchange(m) : Promise.reject(new Error('device gone')));
+    const server = await serveSpdmEmu({ port: 0, responderFor: () => ({ exchange, close: () => Promise.resolve() }), log: () => undefined });
+    closers.push(() => server.close());
+    const r = await teeio(['tdisp', 'validate', '--format', 'tap', '--peer', `127.0.0.1:${server.address.port}`, '--interface', '01:00.0'], ROOT);
+    expect([r.code, r.errLines.length]).toEqual([2, 1]);
+    const t = await tapOf(r.out);
+    expect(t.count).toBeGreaterThan(0);
+    expect(t.count).toBeLessThan(CHECK_COUNT);
+    expect(t.bailout).toBe(r.errLines[0]?.replace(/^teeio: /, ''));
+  });
 });
 
 describe('teeio run --format tap', () => {
