@@ -47,6 +47,8 @@ export * from './invariants/index.js';
 export * from './invariants/checker.js';
 export * from './report/text.js';
 export * from './report/mermaid.js';
+export * from './report/tap.js';
+export * from './report/run-tap.js';
 export * from './transcript/transcript.js';
 export { runCli } from './cli/program.js';
 export { processIo, type CliIo } from './cli/io.js';

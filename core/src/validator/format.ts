@@ -1,4 +1,5 @@
 import type { CheckOutcome, Tally } from './outcome.js';
+import type { TapPoint } from '../report/tap.js';
 
 const LABEL = { pass: 'PASS', fail: 'FAIL', advisory: 'ADV ', 'not-applicable': 'N/A ' } as const;
 
@@ -23,4 +24,16 @@ export function outcomeLines(o: CheckOutcome): string[] {
     o.status === 'advisory' ? `      advisory (${o.source ?? ''}): ${o.reason ?? ''}` : `      failed:   ${o.reason ?? ''}`,
     ...(o.request === undefined ? [] : [`      request:  ${o.request}`, `      response: ${o.response ?? ''}`]),
   ];
+}
+
+/**
+ * A check as a TAP point: not applicable is `# SKIP`; an advisory passes with its source as a
+ * note (`--strict` has already made it a failure); a failure carries the rule and exchange.
+ */
+export function outcomePoint(o: CheckOutcome): TapPoint {
+  if (o.status === 'not-applicable') return { ok: true, description: o.id, directive: `SKIP ${o.reason ?? ''}` };
+  if (o.status === 'advisory') return { ok: true, description: o.id, directive: `advisory (${o.source ?? ''}): ${o.reason ?? ''}` };
+  if (o.status === 'pass') return { ok: true, description: o.id };
+  const exchange = o.request === undefined ? [] : [`request:  ${o.request}`, `response: ${o.response ?? ''}`];
+  return { ok: false, description: o.id, diagnostics: [`rule:     ${o.rule}`, `failed:   ${o.reason ?? ''}`, ...exchange] };
 }

@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
 import { toMermaid } from '../../report/mermaid.js';
+import { runPoints } from '../../report/run-tap.js';
+import { type TapPoint, toTap } from '../../report/tap.js';
 import { toText } from '../../report/text.js';
 import type { RunReport } from '../../scenario/run.js';
 import { colorsFor } from '../colors.js';
@@ -12,13 +14,24 @@ import { seedOption } from '../seed-option.js';
 import { resolve } from 'node:path';
 
 interface RunOptions extends PluginOptions {
-  readonly format: 'text' | 'json' | 'jsonl' | 'mermaid';
+  readonly format: 'text' | 'json' | 'jsonl' | 'mermaid' | 'tap';
   readonly seed?: string;
   readonly invariants: boolean;
 }
 
-/** One run as it finishes; `json` waits for every run to print them as one document. */
-function render(r: RunReport, format: Exclude<RunOptions['format'], 'json'>, io: CliIo): string {
+/** Formats that print all runs as one document, after the last run. */
+type DocumentFormat = 'json' | 'tap';
+const isDocument = (f: RunOptions['format']): f is DocumentFormat => f === 'json' || f === 'tap';
+
+/** Every run as one document: JSON `{ scenario, reports }`, or TAP with a point per check. */
+function renderAll(scenario: string, reports: readonly RunReport[], format: DocumentFormat, invariants: boolean): string {
+  if (format === 'json') return `${JSON.stringify({ scenario, reports })}\n`;
+  // TAP is one plan for every plugin: a flat list, each point naming its arch.
+  return toTap(reports.flatMap((r): TapPoint[] => runPoints(r, invariants)));
+}
+
+/** One run as it finishes; `json` and `tap` wait for every run to print them as one document. */
+function render(r: RunReport, format: Exclude<RunOptions['format'], DocumentFormat>, io: CliIo): string {
   if (format === 'jsonl') return `${JSON.stringify(r)}\n`;
   if (format === 'mermaid') return toMermaid(r);
   return toText(r, colorsFor(io));
@@ -27,14 +40,15 @@ function render(r: RunReport, format: Exclude<RunOptions['format'], 'json'>, io:
 /**
  * `teeio run`: one scenario on every plugin the options select (all built-ins by default).
  * `--format json` prints one document, `{ scenario, reports }` with a report per plugin in load
- * order; `jsonl` prints each report on its own line as its run ends. Exit 0 when every run
- * passes, 1 when any fails, 2 for a bad scenario or a refused plugin (before anything runs).
+ * order; `jsonl` prints each report on its own line as its run ends; `tap` one TAP 13 document
+ * with a point per expectation and invariant of every run. Exit 0 when every run passes, 1 when
+ * any fails, 2 for a bad scenario or a refused plugin (before anything runs).
  */
 export const runCommand: CommandGroup = (io, done) =>
   addPluginOptions(new Command('run'))
     .description('run a scenario file on the selected arch plugins and check its expectations and every invariant')
     .argument('<scenario>', 'scenario JSON file, or - for standard input (see `teeio schema scenario`)')
-    .addOption(new Option('--format <format>', 'output format: json is one document, jsonl one report per line').choices(['text', 'json', 'jsonl', 'mermaid']).default('text'))
+    .addOption(new Option('--format <format>', 'output format: json is one document, jsonl one report per line').choices(['text', 'json', 'jsonl', 'mermaid', 'tap']).default('text'))
     .addOption(seedOption())
     .option('--no-invariants', 'do not check invariants (only to measure what checking costs)')
     .action(async (file: string, opts: RunOptions) => {
@@ -44,9 +58,9 @@ export const runCommand: CommandGroup = (io, done) =>
       const reports: RunReport[] = [];
       for (const plugin of plugins) {
         const report = runOne(scenario, plugin, file, { ...(opts.seed ? { seed: opts.seed } : {}), invariants: opts.invariants });
-        if (opts.format !== 'json') io.out(render(report, opts.format, io));
+        if (!isDocument(opts.format)) io.out(render(report, opts.format, io));
         reports.push(report);
       }
-      if (opts.format === 'json') io.out(`${JSON.stringify({ scenario: scenario.name, reports })}\n`);
+      if (isDocument(opts.format)) io.out(renderAll(scenario.name, reports, opts.format, opts.invariants));
       done(reports.some((r) => r.outcome === 'fail') ? ExitCode.FAILED : ExitCode.OK);
     });

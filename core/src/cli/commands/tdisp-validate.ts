@@ -8,6 +8,7 @@ import {
   type ValidationTarget,
   builtInTarget,
   outcomeLines,
+  outcomePoint,
   peerTarget,
   runChecks,
   strictly,
@@ -16,6 +17,7 @@ import {
   tdispOnlyDevice,
 } from '../../validator/index.js';
 import { type FunctionId, formatRequesterId, interfaceIdOf } from '../../wire/index.js';
+import { toTap } from '../../report/tap.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { connectPeer, peerError, timeoutOption } from '../peer-option.js';
@@ -40,7 +42,7 @@ function parseInterface(text: string): FunctionId {
 
 interface ValidateOptions {
   peer?: string;
-  format: 'text' | 'json';
+  format: 'text' | 'json' | 'tap';
   interface?: FunctionId;
   preset: DevicePresetName;
   timeout: number;
@@ -80,6 +82,10 @@ function render(io: CliIo, format: ValidateOptions['format'], description: strin
     io.out(`${JSON.stringify({ target: description, checks: outcomes, summary: counts, ...ended }, null, 2)}\n`);
     return;
   }
+  if (format === 'tap') {
+    io.out(toTap(outcomes.map(outcomePoint), error?.message));
+    return;
+  }
   const lines = [`teeio tdisp validate: ${description}`, ...outcomes.flatMap(outcomeLines), summaryLine(counts)];
   io.out(`${lines.join('\n')}\n`);
 }
@@ -105,7 +111,7 @@ export const validateCommand = (io: CliIo, done: Parameters<CommandGroup>[1]) =>
         "spdm-emu's socket protocol. Exit 0 when every check passes, 1 when one fails, 2 for bad input or an unreachable peer",
     )
     .option('--peer <host:port>', 'validate the responder at HOST:PORT (spdm_responder_emu --trans PCI_DOE --decap_tdisp, or teeio tdisp serve)')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--format <format>', 'output format (tap: TAP version 13)').choices(['text', 'json', 'tap']).default('text'))
     .addOption(
       new Option('--interface <id>', 'the TDI to check, as a function_id (0xbeef) or bus:device.function; default: 0xbeef on a peer, the first TDI of the built-in device').argParser(
         parseInterface,
