@@ -88,7 +88,7 @@ describe('teeio tdisp validate --format tap', () => {
 describe('teeio run --format tap', () => {
   it('on every built-in: one passing point per expectation and invariant of each arch, in one document', async () => {
     const r = await teeio(['run', 'examples/lifecycle.json', '--format', 'tap'], ROOT);
-    const json = await teeio(['run', 'examples/lifecycle.json', '--format', 'json'], ROOT);
+    const json = await teeio(['run', 'examples/lifecycle.json', '--format', 'jsonl'], ROOT);
     const reports = json.out.trimEnd().split('\n').map((l) => JSON.parse(l) as { arch: string; expectations: unknown[] });
     expect([r.code, r.err, reports.length > 1]).toEqual([0, '', true]);
     const t = await tapOf(r.out);
