@@ -1,15 +1,10 @@
 import {
   type Bdf,
-  DoeDataObjectType,
   type IdeKmMessage,
   type TdispMessage,
   TdispErrorCode,
-  decodeDoe,
-  decodeWith,
   doeDiscoveryRequestCodec,
-  doeDiscoveryResponseCodec,
   encodeWith,
-  fromHex,
   idekm,
   interfaceIdOf,
   parseBdf,
@@ -48,36 +43,11 @@ export function discoveryRequest(dsm: Bdf, index: number): DaRequest {
   return { protocol: 'DOE_DISCOVERY', target: dsm, message: toHex(encodeWith(doeDiscoveryRequestCodec, { index, version: 0 })), label: `DOE_DISCOVERY #${index}` };
 }
 
-export function parseTdisp(hex: string): TdispMessage | undefined {
-  try {
-    return tdisp.decode(fromHex(hex)).message;
-  } catch {
-    return undefined;
-  }
-}
-
-export function parseIdeKm(hex: string): IdeKmMessage | undefined {
-  try {
-    return idekm.decode(fromHex(hex)).message;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A DOE Discovery response: the data object type at the index asked for and the next index. */
-export function parseDiscovery(hex: string): { dataObjectType: number; nextIndex: number } | undefined {
-  try {
-    const object = decodeDoe(fromHex(hex)).message;
-    if (object.dataObjectType !== DoeDataObjectType.DOE_DISCOVERY) return undefined;
-    const r = decodeWith(doeDiscoveryResponseCodec, 'doe', object.payload).message;
-    return { dataObjectType: r.dataObjectType, nextIndex: r.nextIndex };
-  } catch {
-    return undefined;
-  }
-}
-
 /** How a TDISP response names itself in an error's detail. */
 export function labelOf(m: TdispMessage | undefined): string {
   if (!m) return 'an undecodable response';
   return m.messageType === 'TDISP_ERROR' ? `TDISP_ERROR(${TDISP_ERRORS.get(m.errorCode) ?? m.errorCode})` : m.messageType;
 }
+
+/** Reading back what the host relayed: the core's decoders, under the names this model uses. */
+export { readRelayedTdisp as parseTdisp, readRelayedIdeKm as parseIdeKm, readRelayedDiscovery as parseDiscovery } from '@teeio/core';

@@ -1,16 +1,11 @@
 import {
   type Bdf,
-  DoeDataObjectType,
   type IdeKmMessage,
   type InterfaceId,
   type TdispMessage,
   TdispErrorCode,
-  decodeDoe,
   doeDiscoveryRequestCodec,
-  doeDiscoveryResponseCodec,
-  decodeWith,
   encodeWith,
-  fromHex,
   idekm,
   interfaceIdOf,
   parseBdf,
@@ -45,35 +40,6 @@ export function discoveryRelay(dsm: Bdf, index: number): RelayRequest {
   return { protocol: 'DOE_DISCOVERY', target: dsm, message: toHex(encodeWith(doeDiscoveryRequestCodec, { index, version: 0 })) };
 }
 
-/** Decodes what the host put in the response page; undefined when it is not a valid message of that protocol. */
-export function readTdisp(hex: string): TdispMessage | undefined {
-  try {
-    return tdisp.decode(fromHex(hex)).message;
-  } catch {
-    return undefined;
-  }
-}
-
-export function readIdeKm(hex: string): IdeKmMessage | undefined {
-  try {
-    return idekm.decode(fromHex(hex)).message;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A DOE Discovery response object: the (vendor, type) at the index asked for and the next index. */
-export function readDiscovery(hex: string): { dataObjectType: number; nextIndex: number } | undefined {
-  try {
-    const object = decodeDoe(fromHex(hex)).message;
-    if (object.dataObjectType !== DoeDataObjectType.DOE_DISCOVERY) return undefined;
-    const r = decodeWith(doeDiscoveryResponseCodec, 'doe', object.payload).message;
-    return { dataObjectType: r.dataObjectType, nextIndex: r.nextIndex };
-  } catch {
-    return undefined;
-  }
-}
-
 const TDISP_ERROR_NAMES = new Map<number, string>(Object.entries(TdispErrorCode).map(([k, v]) => [v, k]));
 
 /** How a response names itself in an error's detail. */
@@ -81,3 +47,6 @@ export function describe(m: TdispMessage | undefined): string {
   if (!m) return 'an undecodable response';
   return m.messageType === 'TDISP_ERROR' ? `TDISP_ERROR(${TDISP_ERROR_NAMES.get(m.errorCode) ?? m.errorCode})` : m.messageType;
 }
+
+/** Reading back what the host relayed: the core's decoders, under the names this model uses. */
+export { readRelayedTdisp as readTdisp, readRelayedIdeKm as readIdeKm, readRelayedDiscovery as readDiscovery } from '@teeio/core';

@@ -20,3 +20,4 @@ export * from './tdisp/codes.js';
 export * from './tdisp/interface-id.js';
 export * from './tdisp/messages.js';
 export * from './tdisp/report.js';
+export * from './relayed.js';
