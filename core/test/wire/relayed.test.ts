@@ -21,7 +21,7 @@ describe('reading back what an untrusted host relayed', () => {
     // A discovery request is a Discovery object whose payload is too short for a response.
     expect(readRelayedDiscovery(request)).toBeUndefined();
     const payload = encodeWith(doeDiscoveryResponseCodec, { vendorId: 0x0001, dataObjectType: DoeDataObjectType.SPDM, nextIndex: 2 });
-    const object = (dataObjectType: number) => toHex(encodeDoe({ vendorId: 0x0001, dataObjectType, reserved: 0, length: 3, payload }));
+    const object = (dataObjectType: number) => toHex(encodeDoe({ vendorId: 0x0001, dataObjectType, payload }));
     expect(readRelayedDiscovery(object(DoeDataObjectType.DOE_DISCOVERY))).toEqual({ dataObjectType: DoeDataObjectType.SPDM, nextIndex: 2 });
     // The same payload in an SPDM object is not a discovery answer.
     expect(readRelayedDiscovery(object(DoeDataObjectType.SPDM))).toBeUndefined();
