@@ -5,15 +5,16 @@
  */
 import { ATTESTATION_PORT, CORE_API_VERSION, ENFORCE_ALL, FIRMWARE_STATE, IOMMU_PORT, MMIO_PORT, type PluginDeclaration, type PluginModule, TSM_PORT } from '@teeio/core';
 import { type DependencyContainer, Lifecycle } from 'tsyringe';
-import { SevTioAttestation } from './attestation.js';
-import { SevTioHost } from './ccp.js';
-import { SevTioIommu } from './iommu.js';
-import { SevTioMmio } from './mmio.js';
+import { Psp } from './firmware/psp.js';
+import { SevTioFirmware } from './firmware/state.js';
+import { SevTioHost } from './host/ccp.js';
+import { SevTioKvm } from './host/kvm.js';
 import { SEV_TIO_PLANS } from './plans.js';
-import { Psp } from './psp.js';
+import { SevTioAttestation } from './ports/attestation.js';
+import { SevTioIommu } from './ports/iommu.js';
+import { SevTioMmio } from './ports/mmio.js';
+import { SevTioTsm } from './ports/tsm.js';
 import { SEV_TIO_MODEL_OPTIONS, type SevTioModelOptions } from './rules.js';
-import { SevTioFirmware } from './state.js';
-import { SevTioTsm } from './tsm.js';
 
 export const ARCH_ID = 'sev-tio';
 
@@ -51,6 +52,7 @@ export function register(c: DependencyContainer, options: SevTioModelOptions = E
   c.register(FIRMWARE_STATE, { useToken: SevTioFirmware });
   c.register(Psp, { useClass: Psp }, { lifecycle: Lifecycle.ContainerScoped });
   c.register(SevTioHost, { useClass: SevTioHost }, { lifecycle: Lifecycle.ContainerScoped });
+  c.register(SevTioKvm, { useClass: SevTioKvm }, { lifecycle: Lifecycle.ContainerScoped });
   c.register(TSM_PORT, { useClass: SevTioTsm });
   c.register(MMIO_PORT, { useClass: SevTioMmio });
   c.register(IOMMU_PORT, { useClass: SevTioIommu });
@@ -63,11 +65,13 @@ export function withModelOptions(options: SevTioModelOptions): PluginModule {
 }
 
 export { SEV_TIO_RULES, SEV_TIO_RULE_IDS, SEV_TIO_MODEL_OPTIONS, type SevTioRuleId, type SevTioModelOptions } from './rules.js';
-export { SevTioFirmware, type PspState } from './state.js';
-export { Psp, lockFlagProblem } from './psp.js';
-export { SevTioHost, HOST_LOCK_FLAGS } from './ccp.js';
-export { SevTioMmio } from './mmio.js';
-export { SevTioIommu } from './iommu.js';
-export { SevTioTsm } from './tsm.js';
-export { SevTioAttestation } from './attestation.js';
+export { SevTioFirmware, type PspState } from './firmware/state.js';
+export { Psp } from './firmware/psp.js';
+export { lockFlagProblem } from './firmware/tdi-context.js';
+export { SevTioHost, HOST_LOCK_FLAGS } from './host/ccp.js';
+export { SevTioKvm } from './host/kvm.js';
+export { SevTioMmio } from './ports/mmio.js';
+export { SevTioIommu } from './ports/iommu.js';
+export { SevTioTsm } from './ports/tsm.js';
+export { SevTioAttestation } from './ports/attestation.js';
 export * from './codes.js';

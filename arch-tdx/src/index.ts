@@ -13,12 +13,12 @@
 import { ATTESTATION_PORT, CORE_API_VERSION, ENFORCE_ALL, FIRMWARE_STATE, IOMMU_PORT, MMIO_PORT, type PluginDeclaration, type PluginModule, TSM_PORT } from '@teeio/core';
 import { type DependencyContainer, Lifecycle } from 'tsyringe';
 import { TdxHostDriver } from './host/driver.js';
-import { DevifCalls } from './module/devif.js';
-import { DmarCalls } from './module/dmar.js';
-import { TdxFirmware } from './module/firmware.js';
-import { SeptCalls } from './module/sept.js';
-import { SpdmIdeCalls } from './module/spdm-ide.js';
-import { TdCalls } from './module/td.js';
+import { DevifCalls } from './firmware/devif.js';
+import { DmarCalls } from './firmware/dmar.js';
+import { TdxFirmware } from './firmware/firmware.js';
+import { SeptCalls } from './firmware/sept.js';
+import { SpdmIdeCalls } from './firmware/spdm-ide.js';
+import { TdCalls } from './firmware/td.js';
 import { TDX_PLANS } from './plans.js';
 import { TdxAttestation } from './ports/attestation.js';
 import { TdxIommu } from './ports/iommu.js';
@@ -29,8 +29,8 @@ import { TDX_MODEL_OPTIONS, type TdxModelOptions } from './rules.js';
 export { TDX, type TdxStatus } from './codes.js';
 export { TDX_RULES, TDX_RULE_IDS, TDX_MODEL_OPTIONS, type TdxRuleId, type TdxModelOptions } from './rules.js';
 export { TDX_PLANS } from './plans.js';
-export { SESSION_KEY_MESSAGE_LIMIT } from './module/spdm-ide.js';
-export type { TdxState } from './module/state.js';
+export { SESSION_KEY_MESSAGE_LIMIT } from './firmware/spdm-ide.js';
+export type { TdxState } from './firmware/state.js';
 export { TdxFirmware, TdxHostDriver, SpdmIdeCalls, DevifCalls, SeptCalls, DmarCalls, TdCalls };
 
 export const declaration: PluginDeclaration = {

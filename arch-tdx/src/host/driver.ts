@@ -17,11 +17,11 @@ import {
 } from '@teeio/core';
 import { inject, injectable } from 'tsyringe';
 import { TDX } from '../codes.js';
-import { DevifCalls, type VmmTdispRequest } from '../module/devif.js';
-import { TdxFirmware, type Transfer } from '../module/firmware.js';
-import { readDiscovery, readIdeKm, readTdisp } from '../module/messages.js';
-import { SpdmIdeCalls } from '../module/spdm-ide.js';
-import type { RelayRequest } from '../module/state.js';
+import { DevifCalls, type VmmTdispRequest } from '../firmware/devif.js';
+import { TdxFirmware, type Transfer } from '../firmware/firmware.js';
+import { readDiscovery, readIdeKm, readTdisp } from '../firmware/messages.js';
+import { SpdmIdeCalls } from '../firmware/spdm-ide.js';
+import type { RelayRequest } from '../firmware/state.js';
 
 const DOE_TYPE_NAMES = new Map<number, string>(Object.entries(DoeDataObjectType).map(([k, v]) => [v, k]));
 

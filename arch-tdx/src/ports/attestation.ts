@@ -2,9 +2,9 @@ import { type AttestationPort, type Bdf, type Evidence, type FwResult, OK, type 
 import { inject, injectable } from 'tsyringe';
 import { TDX } from '../codes.js';
 import { TdxHostDriver } from '../host/driver.js';
-import { DevifCalls } from '../module/devif.js';
-import { TdxFirmware } from '../module/firmware.js';
-import { SpdmIdeCalls } from '../module/spdm-ide.js';
+import { DevifCalls } from '../firmware/devif.js';
+import { TdxFirmware } from '../firmware/firmware.js';
+import { SpdmIdeCalls } from '../firmware/spdm-ide.js';
 
 const SHA384_HEX = 96;
 

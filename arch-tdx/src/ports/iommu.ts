@@ -1,8 +1,8 @@
 import { type Bdf, type FwResult, type IommuPort, OK, TRACER, type Tracer, type TrustedDmaContext, type VmId } from '@teeio/core';
 import { inject, injectable } from 'tsyringe';
 import { retryBusy } from '../host/driver.js';
-import { DmarCalls } from '../module/dmar.js';
-import { TdxFirmware } from '../module/firmware.js';
+import { DmarCalls } from '../firmware/dmar.js';
+import { TdxFirmware } from '../firmware/firmware.js';
 
 /**
  * Trusted DMA for TDX Connect. The secure vIOMMU needs no module call: every TDI of a TD shares

@@ -12,8 +12,8 @@ import {
 } from '@teeio/core';
 import { inject, injectable } from 'tsyringe';
 import { kvmBugOn, retryBusy } from '../host/driver.js';
-import { TdxFirmware } from '../module/firmware.js';
-import { SeptCalls } from '../module/sept.js';
+import { TdxFirmware } from '../firmware/firmware.js';
+import { SeptCalls } from '../firmware/sept.js';
 
 /**
  * Private MMIO as KVM drives it for a TD ([MMIO-RFC] 12/12): TDH.MMIO.MAP when it sets the

@@ -19,10 +19,10 @@ import { inject, injectable } from 'tsyringe';
 import { TDX } from '../codes.js';
 import { TdxHostDriver, retryBusy } from '../host/driver.js';
 import { DRHDS } from '../host/platform.js';
-import { DevifCalls } from '../module/devif.js';
-import { TdxFirmware } from '../module/firmware.js';
-import { SpdmIdeCalls } from '../module/spdm-ide.js';
-import { TdCalls } from '../module/td.js';
+import { DevifCalls } from '../firmware/devif.js';
+import { TdxFirmware } from '../firmware/firmware.js';
+import { SpdmIdeCalls } from '../firmware/spdm-ide.js';
+import { TdCalls } from '../firmware/td.js';
 
 /**
  * The platform TSM for TDX Connect: tdx-host's link ops (connect/disconnect: SPDM and IDE

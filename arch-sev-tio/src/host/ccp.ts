@@ -1,38 +1,11 @@
-import {
-  type Bdf,
-  DEVICE_LINK,
-  type DeviceLink,
-  DoeDataObjectType,
-  type FwErr,
-  type FwResult,
-  LockInterfaceFlag,
-  OK,
-  PCI_DOE_VENDOR_ID_PCISIG,
-  RANDOM,
-  type SeededRandom,
-  TRACER,
-  type TdiStateChange,
-  type Tracer,
-  type VmId,
-  decodeDoe,
-  decodeWith,
-  doeDiscoveryRequestCodec,
-  doeDiscoveryResponseCodec,
-  encodeDoe,
-  encodeWith,
-  fail,
-  ok,
-  parseBdf,
-  toHex,
-} from '@teeio/core';
+import { type Bdf, DEVICE_LINK, type DeviceLink, type FwErr, type FwResult, LockInterfaceFlag, OK, RANDOM, type SeededRandom, TRACER, type Tracer, type VmId, fail, ok, parseBdf, toHex } from '@teeio/core';
 import { inject, injectable } from 'tsyringe';
-import { SVM_VMGEXIT_SEV_TIO_OP, TioOp, type TioOpName } from './codes.js';
-import { Psp, type Resume } from './psp.js';
-import { extentStart } from './rmp.js';
-import { type HostDsm, SevTioFirmware, type SpdmReply, type SpdmRequest, type TioStatus } from './state.js';
-
-/** The kernel's errors, negative errno as dmesg prints them. */
-export const Errno = { EBUSY: '-EBUSY', EINVAL: '-EINVAL', ENXIO: '-ENXIO', ENODEV: '-ENODEV', ENOENT: '-ENOENT', EIO: '-EIO' } as const;
+import type { Resume } from '../firmware/exchange.js';
+import { Psp } from '../firmware/psp.js';
+import { extentStart } from '../firmware/rmp.js';
+import { type HostDsm, SevTioFirmware, type TioStatus } from '../firmware/state.js';
+import { pciDoe } from './doe-relay.js';
+import { Errno } from './errno.js';
 
 /**
  * The LOCK flags the host binds with [TEEIO]: no firmware update while locked, MSI-X locked, and
@@ -47,8 +20,6 @@ const ROOT_PORT_ID = 0;
 const STREAM_ID = 0;
 /** A command is re-issued at most this often (one round per device exchange). */
 const MAX_ROUNDS = 256;
-
-const DOE_TYPE_NAMES = new Map<number, string>(Object.entries(DoeDataObjectType).map(([k, v]) => [v, k]));
 
 /**
  * The host's SEV-TIO driver (drivers/crypto/ccp/sev-dev-tio.c and sev-dev-tsm.c): it issues the
@@ -76,39 +47,12 @@ export class SevTioHost {
     this.tracer.record({ actor: 'tsm', op, args, result });
   }
 
-  // ---- the SPDM relay -----------------------------------------------------------------------------------
-
-  /** pci_doe(): one request data object to PF0's mailbox, its answer as the PSP expects it. */
-  relay(dsm: Bdf, req: SpdmRequest): FwResult<SpdmReply> {
-    switch (req.proto) {
-      case 'DOE_DISCOVERY': {
-        const payload = encodeWith(doeDiscoveryRequestCodec, { index: req.index, version: 0 });
-        const r = this.link.doe(dsm, encodeDoe({ vendorId: PCI_DOE_VENDOR_ID_PCISIG, dataObjectType: DoeDataObjectType.DOE_DISCOVERY, payload }));
-        if (!r.ok) {
-          this.tracer.record({ actor: 'device', op: 'DOE_DISCOVERY', args: { dsm, index: String(req.index) }, result: r.code });
-          return r;
-        }
-        const d = decodeWith(doeDiscoveryResponseCodec, 'doe', decodeDoe(r.value).message.payload).message;
-        this.tracer.record({ actor: 'device', op: 'DOE_DISCOVERY', args: { dsm, index: String(req.index) }, result: `${DOE_TYPE_NAMES.get(d.dataObjectType) ?? d.dataObjectType}, next ${d.nextIndex}` });
-        return ok({ proto: 'DOE_DISCOVERY', dataObjectType: d.dataObjectType, nextIndex: d.nextIndex });
-      }
-      case 'IDE_KM': {
-        const r = this.link.idekm(dsm, req.message);
-        return r.ok ? ok({ proto: 'IDE_KM', message: r.value }) : r.code === Errno.EIO ? r : ok({ proto: 'NONE', error: r.code });
-      }
-      case 'TDISP': {
-        const r = this.link.tdisp(req.tdi, req.message);
-        return r.ok ? ok({ proto: 'TDISP', message: r.value }) : r.code === Errno.EIO ? r : ok({ proto: 'NONE', error: r.code });
-      }
-    }
-  }
-
   /**
    * sev_tio_do_cmd(): issues a command and keeps re-issuing it while the PSP asks for a device
    * exchange or bigger buffers. A failed pci_doe() ends the command (-EIO) unless `tolerant`,
    * when the PSP is told there was no response (a forced teardown carries on without the device).
    */
-  private drive<T>(dsm: Bdf, issue: (r: Resume) => FwResult<T>, tolerant = false): FwResult<T> {
+  drive<T>(dsm: Bdf, issue: (r: Resume) => FwResult<T>, tolerant = false): FwResult<T> {
     let r = issue({ kind: 'issue' });
     for (let round = 0; !r.ok && round < MAX_ROUNDS; round++) {
       if (r.code === 'SEV_RET_EXPAND_BUFFER_LENGTH_REQUEST') {
@@ -122,7 +66,7 @@ export class SevTioHost {
       } else if (r.code === 'SEV_RET_SPDM_REQUEST') {
         const req = this.psp.spdmRequest(dsm);
         if (!req) return r;
-        const reply = this.relay(dsm, req);
+        const reply = pciDoe(this.link, this.tracer, dsm, req);
         if (!reply.ok && !tolerant) return reply;
         r = issue({ kind: 'reply', reply: reply.ok ? reply.value : { proto: 'NONE', error: reply.code } });
       } else return r;
@@ -130,7 +74,8 @@ export class SevTioHost {
     return r;
   }
 
-  private outputLen(dsm: Bdf): number {
+  /** The size of the device's output buffer, as sla_expand() left it. */
+  outputLen(dsm: Bdf): number {
     return this.h.devices[dsm]?.outputLen ?? 0;
   }
 
@@ -320,64 +265,6 @@ export class SevTioHost {
     delete this.h.tdis[tdi];
     delete this.h.blobs[tdi];
     return OK;
-  }
-
-  /**
-   * The guest's SVM_VMGEXIT_SEV_TIO_OP. RUN (tdi_run): TIO_TDI_STATUS, then TIO_TDI_BIND(RUN_FORCE)
-   * if the TDI is CONFIG_LOCKED, and the report is saved again. UNBIND: the host stops the TDI.
-   */
-  guestOp(vm: VmId, tdi: Bdf, change: TdiStateChange): FwResult {
-    const t = this.h.tdis[tdi];
-    const action: TioOpName = change === 'RUN' ? 'RUN' : 'UNBIND';
-    this.tracer.record({
-      actor: 'kvm',
-      op: `SVM_VMGEXIT_SEV_TIO_OP ${action}`,
-      args: { exit: `0x${SVM_VMGEXIT_SEV_TIO_OP.toString(16)}`, exitinfo1: `0x${((BigInt(TioOp[action]) << 32n) | BigInt(t?.guestRid ?? 0)).toString(16)}`, tdi },
-      result: t && t.vm === vm ? 'ok' : Errno.EINVAL,
-    });
-    if (!t || t.vm !== vm) return fail(Errno.EINVAL, `${tdi} is not bound to ${vm}`);
-    // KVM exits to the host, which carries out the guest's request.
-    return this.tracer.as('kvm', () => (change === 'UNLOCK' ? this.stop(tdi) : this.run(vm, tdi)));
-  }
-
-  private run(vm: VmId, tdi: Bdf): FwResult {
-    const t = this.h.tdis[tdi];
-    if (!t || t.phase !== 'bound') return fail(Errno.EINVAL, `${tdi} is not bound`);
-    const st = this.drive(t.dsm, (r) => this.psp.tdiStatus(t.dsm, tdi, r));
-    if (!st.ok) return st;
-    if (st.value === 'RUN') return OK;
-    if (st.value !== 'CONFIG_LOCKED' && this.fw.enforces('host-run-requires-config-locked')) return fail(Errno.EIO, `${tdi} is ${st.value}`);
-    const gctx = this.gctxOf(vm) ?? '';
-    const b = this.drive(t.dsm, (r) => this.psp.tdiBind(t.dsm, tdi, { gctx, guestDeviceId: t.guestRid, lockFlags: HOST_LOCK_FLAGS, run: true, outputLen: this.outputLen(t.dsm) }, r));
-    if (!b.ok) return b;
-    Object.assign(t, { ran: true, report: toHex(b.value) });
-    return OK;
-  }
-
-  /**
-   * What the host puts in the guest's blob table: TIO_DEV_CERTIFICATES, TIO_DEV_MEASUREMENTS with
-   * a fresh nonce, TIO_TDI_REPORT (keyed TIO_GUID_CERTIFICATES/MEASUREMENTS/REPORT [REF §2]).
-   */
-  fillBlobTable(vm: VmId, tdi: Bdf): FwResult {
-    const t = this.h.tdis[tdi];
-    const gctx = this.gctxOf(vm);
-    if (!t || t.vm !== vm || !gctx) return fail(Errno.EINVAL, `${tdi} is not bound to ${vm}`);
-    const certs = this.drive(t.dsm, (r) => this.psp.devCertificates(t.dsm, this.outputLen(t.dsm), r));
-    if (!certs.ok) return certs;
-    const meas = this.drive(t.dsm, (r) => this.psp.devMeasurements(t.dsm, this.random.bytes(32), this.outputLen(t.dsm), r));
-    if (!meas.ok) return meas;
-    const report = this.drive(t.dsm, (r) => this.psp.tdiReport(t.dsm, tdi, gctx, this.outputLen(t.dsm), r));
-    if (!report.ok) return report;
-    this.h.blobs[tdi] = { certificates: toHex(certs.value), measurements: toHex(meas.value), interfaceReport: toHex(report.value) };
-    return OK;
-  }
-
-  /** The guest's MMIO_CONFIG request, carried like the other guest requests. */
-  mmioConfig(vm: VmId, tdi: Bdf, rangeId: number, write?: boolean): FwResult<{ nonTee: boolean }> {
-    const t = this.h.tdis[tdi];
-    const gctx = this.gctxOf(vm);
-    if (!t || t.vm !== vm || !gctx) return fail(Errno.ENODEV, `${tdi} is not assigned to ${vm}`);
-    return this.drive(t.dsm, (r) => this.psp.mmioConfig(t.dsm, tdi, gctx, rangeId, write, r));
   }
 
   /** The TDI's context as KVM routes a guest request: DSM and guest context, if it is the VM's. */

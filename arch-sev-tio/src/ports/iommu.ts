@@ -1,8 +1,10 @@
 import { type Bdf, type FwResult, type IommuPort, OK, type TrustedDmaContext, type VmId, fail } from '@teeio/core';
 import { inject, injectable } from 'tsyringe';
-import { Errno, SevTioHost } from './ccp.js';
-import { Psp, VTOM_MAX } from './psp.js';
-import { SevTioFirmware } from './state.js';
+import { Psp } from '../firmware/psp.js';
+import { SevTioFirmware } from '../firmware/state.js';
+import { VTOM_MAX } from '../firmware/tdi-context.js';
+import { SevTioHost } from '../host/ccp.js';
+import { Errno } from '../host/errno.js';
 
 /**
  * The IOMMU port. AMD has no secure vIOMMU object: the host IOMMU's page table maps all guest

@@ -1,6 +1,6 @@
-import { pagesEnd } from '@teeio/core';
-import { PAGE } from './state.js';
-import type { RmpExtent } from './state.js';
+import { type Bdf, type FwResult, OK, type VmId, fail, pagesEnd } from '@teeio/core';
+import { RMPUPDATE_FAIL_INUSE } from '../codes.js';
+import { PAGE, type RmpExtent, type SevTioFirmware } from './state.js';
 
 /**
  * The RMP for MMIO as extents of consecutive 4 KiB pages with the same attributes (an RMP entry
@@ -45,4 +45,33 @@ export function rmpUpdatePages(rmp: readonly RmpExtent[], hpa: bigint, pages: nu
     const changed = inside && f(inside);
     return [before, changed, after].filter((x): x is RmpExtent => x !== undefined);
   });
+}
+
+/** What rmp_make_private_mmio assigns: pages of a TDI's range to the guest's ASID at its GPAs, and KVM's bookkeeping. */
+export interface RmpAssignment {
+  readonly vm: VmId;
+  readonly tdi: Bdf;
+  readonly asid: number;
+  readonly ideStreamId: number;
+  readonly rangeIndex: number;
+  readonly rangeId: number;
+  readonly hpa: bigint;
+  readonly gpa: bigint;
+  readonly pages: number;
+  readonly immutable: boolean;
+}
+
+/** RMPUPDATE assigning `e`'s pages, not validated; FAIL_INUSE for pages assigned already. */
+export function rmpMakePrivate(fw: SevTioFirmware, e: RmpAssignment): FwResult {
+  const busy = overlaps(fw.state.rmp, e.hpa, e.pages);
+  if (busy && fw.enforces('rmp-update-requires-unassigned')) return fail(RMPUPDATE_FAIL_INUSE, `pages from 0x${busy.hpa} are assigned to ASID ${busy.asid} already`);
+  const { vm, tdi, asid, ideStreamId, rangeIndex, rangeId, pages, immutable } = e;
+  fw.state.rmp.push({ hpa: e.hpa.toString(16), pages, gpa: e.gpa.toString(16), asid, validated: false, immutable, ideStreamId, vm, tdi, rangeIndex, rangeId });
+  return OK;
+}
+
+/** RMPUPDATE giving the pages back to the hypervisor. */
+export function rmpMakeShared(fw: SevTioFirmware, hpa: bigint, pages: number): FwResult {
+  fw.state.rmp = rmpUpdatePages(fw.state.rmp, hpa, pages, () => undefined);
+  return OK;
 }

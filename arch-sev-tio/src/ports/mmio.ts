@@ -20,10 +20,12 @@ import {
   withinPages,
 } from '@teeio/core';
 import { inject, injectable } from 'tsyringe';
-import { Errno, SevTioHost } from './ccp.js';
-import { Psp } from './psp.js';
-import { extentStart, rmpEntryAt } from './rmp.js';
-import { PAGE, SevTioFirmware, fenceKey } from './state.js';
+import { Psp } from '../firmware/psp.js';
+import { extentStart, rmpEntryAt } from '../firmware/rmp.js';
+import { PAGE, SevTioFirmware, fenceKey } from '../firmware/state.js';
+import { SevTioHost } from '../host/ccp.js';
+import { Errno } from '../host/errno.js';
+import { SevTioKvm } from '../host/kvm.js';
 
 /**
  * Private MMIO on SEV-TIO: the hypervisor's own mappings stay ("KVM: X86: Handle private MMIO as
@@ -45,6 +47,7 @@ export class SevTioMmio implements MmioPort {
   constructor(
     @inject(Psp) private readonly psp: Psp,
     @inject(SevTioHost) private readonly host: SevTioHost,
+    @inject(SevTioKvm) private readonly kvm: SevTioKvm,
     @inject(SevTioFirmware) private readonly fw: SevTioFirmware,
     @inject(DEVICE_LINK) private readonly link: DeviceLink,
     @inject(TRACER) private readonly tracer: Tracer,
@@ -127,7 +130,7 @@ export class SevTioMmio implements MmioPort {
 
   /** TIO_MSG_MMIO_CONFIG_REQ: read, or write on an updatable range, IS_NON_TEE_MEM. */
   mmioConfig(vm: VmId, tdi: Bdf, rangeId: number, write?: boolean): FwResult<{ nonTee: boolean }> {
-    return this.host.mmioConfig(vm, tdi, rangeId, write);
+    return this.kvm.mmioConfig(vm, tdi, rangeId, write);
   }
 
   /** A TDI the device holds locked (CONFIG_LOCKED or RUN) with a TEE range at `hpa`. */

@@ -1,8 +1,9 @@
 import { type Bdf, type FwResult, OK, type TdiStateChange, type TsmPort, type TsmView, type VmId } from '@teeio/core';
 import { inject, injectable } from 'tsyringe';
-import { SevTioHost } from './ccp.js';
-import { Psp } from './psp.js';
-import { SevTioFirmware } from './state.js';
+import { SevTioHost } from '../host/ccp.js';
+import { SevTioKvm } from '../host/kvm.js';
+import { Psp } from '../firmware/psp.js';
+import { SevTioFirmware } from '../firmware/state.js';
 
 /**
  * The TSM port: the host's pci_tsm_ops on SEV-TIO (sev-dev-tsm.c) over the PSP model, and the SNP
@@ -14,6 +15,7 @@ export class SevTioTsm implements TsmPort {
     /** The host driver and the PSP model, public for tests and tools that drive them directly. */
     @inject(SevTioHost) readonly host: SevTioHost,
     @inject(Psp) readonly psp: Psp,
+    @inject(SevTioKvm) private readonly kvm: SevTioKvm,
     @inject(SevTioFirmware) private readonly fw: SevTioFirmware,
   ) {}
 
@@ -53,7 +55,7 @@ export class SevTioTsm implements TsmPort {
   }
 
   guestRequest(vm: VmId, tdi: Bdf, change: TdiStateChange): FwResult {
-    return this.host.guestOp(vm, tdi, change);
+    return this.kvm.guestOp(vm, tdi, change);
   }
 
   /** Device contexts are the PSP's session objects: a DSM counts from TIO_DEV_CREATE to TIO_DEV_RECLAIM. */

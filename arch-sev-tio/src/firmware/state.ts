@@ -1,7 +1,7 @@
 import { type Bdf, type FirmwareState, type IdeKmMessage, REPORT_PAGE_SIZE, RuleSwitches, type TdispMessage, type VmId } from '@teeio/core';
 import { inject, injectable } from 'tsyringe';
-import type { TdiBindStatus } from './codes.js';
-import { SEV_TIO_MODEL_OPTIONS, type SevTioModelOptions, type SevTioRuleId } from './rules.js';
+import type { TdiBindStatus } from '../codes.js';
+import { SEV_TIO_MODEL_OPTIONS, type SevTioModelOptions, type SevTioRuleId } from '../rules.js';
 
 /**
  * What the PSP and the platform's RMP/IOMMU hold, as plain data (FIRMWARE_STATE), and, in `host`,
@@ -239,6 +239,14 @@ export class SevTioFirmware extends RuleSwitches<SevTioRuleId> implements Firmwa
     this.state = structuredClone(state as PspState);
     this.programs.clear();
     for (const d of Object.values(this.state.devices)) delete d.pending;
+  }
+
+  /** Drops the command a device context waits on (the host stopped resuming it, or issues another). */
+  abandon(dsm: Bdf): void {
+    this.programs.get(dsm)?.return(undefined as never);
+    this.programs.delete(dsm);
+    const dev = this.state.devices[dsm];
+    if (dev) delete dev.pending;
   }
 
   guestOf(vm: VmId): GuestCtx | undefined {

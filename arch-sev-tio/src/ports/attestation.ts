@@ -1,8 +1,10 @@
 import { type AttestationPort, type Bdf, type Evidence, type FwResult, type VmId, fail, fromHex, ok } from '@teeio/core';
 import { inject, injectable } from 'tsyringe';
-import { Errno, SevTioHost } from './ccp.js';
-import { Psp } from './psp.js';
-import { SevTioFirmware } from './state.js';
+import { SevTioHost } from '../host/ccp.js';
+import { Errno } from '../host/errno.js';
+import { SevTioKvm } from '../host/kvm.js';
+import { Psp } from '../firmware/psp.js';
+import { SevTioFirmware } from '../firmware/state.js';
 
 /**
  * Evidence the SEV-TIO way [REF §2]: the host fills the blob table in shared (untrusted) guest
@@ -14,13 +16,14 @@ import { SevTioFirmware } from './state.js';
 export class SevTioAttestation implements AttestationPort {
   constructor(
     @inject(SevTioHost) private readonly host: SevTioHost,
+    @inject(SevTioKvm) private readonly kvm: SevTioKvm,
     @inject(Psp) private readonly psp: Psp,
     @inject(SevTioFirmware) private readonly fw: SevTioFirmware,
   ) {}
 
   /** The host fills the blob table: TIO_DEV_CERTIFICATES, TIO_DEV_MEASUREMENTS (nonce), TIO_TDI_REPORT. */
   register(vm: VmId, tdi: Bdf): FwResult {
-    return this.host.fillBlobTable(vm, tdi);
+    return this.kvm.fillBlobTable(vm, tdi);
   }
 
   getEvidence(vm: VmId, tdi: Bdf): FwResult<Evidence> {
