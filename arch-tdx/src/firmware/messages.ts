@@ -16,7 +16,7 @@ import type { RelayRequest } from './state.js';
 
 /**
  * The messages the module builds for the device and reads back. The module never touches the
- * device: it writes a request page and the host carries it (see host/relay.ts).
+ * device: it writes a request page and the host carries it (see host/driver.ts).
  */
 
 export const TDISP_VERSION = 0x10;
