@@ -35,6 +35,7 @@ export * from './world/services.js';
 export * from './world/device-link.js';
 export * from './world/platform.js';
 export * from './world/world.js';
+export * from './world/relay.js';
 export * from './lifecycle/engine.js';
 export * from './lifecycle/steps/step.js';
 export * from './host/mmio-layout.js';

@@ -2,29 +2,20 @@ import {
   type Bdf,
   DEVICE_LINK,
   type DeviceLink,
-  DoeDataObjectType,
   type FwResult,
-  PCI_DOE_VENDOR_ID_PCISIG,
   TRACER,
   type Tracer,
-  encodeDoe,
   fail,
-  fromHex,
-  idekm,
   ok,
-  tdisp,
-  toHex,
+  relayToDevice,
 } from '@teeio/core';
 import { inject, injectable } from 'tsyringe';
 import { CCA, type CacheObject, type PdevStateName, type VdevStateName } from '../codes.js';
 import type { CommEnter, CommExit } from '../firmware/comm.js';
-import { parseDiscovery, parseIdeKm, parseTdisp } from '../firmware/messages.js';
 import { PdevCalls } from '../firmware/pdev.js';
 import { RmmFirmware } from '../firmware/rmm.js';
 import type { CacheFragment, DaRequest } from '../firmware/state.js';
 import { VdevCalls } from '../firmware/vdev.js';
-
-const DOE_TYPES = new Map<number, string>(Object.entries(DoeDataObjectType).map(([k, v]) => [v, k]));
 
 /** The host retries a call the RMM found busy once (teeio's choice; the sources give no policy). */
 export function retryBusy<T>(call: () => FwResult<T>): FwResult<T> {
@@ -59,26 +50,7 @@ export class CcaHostDriver {
 
   /** pci_tsm_doe_transfer of one request (DOE CMA or SSESSION), hex response. */
   relay(req: DaRequest): FwResult<string> {
-    switch (req.protocol) {
-      case 'TDISP': {
-        const m = parseTdisp(req.message);
-        if (!m) return fail('-EINVAL', 'the request buffer holds no TDISP message');
-        const r = this.link.tdisp(req.target, m);
-        return r.ok ? ok(toHex(tdisp.encode(r.value))) : r;
-      }
-      case 'IDE_KM': {
-        const m = parseIdeKm(req.message);
-        if (!m) return fail('-EINVAL', 'the request buffer holds no IDE_KM message');
-        const r = this.link.idekm(req.target, m);
-        return r.ok ? ok(toHex(idekm.encode(r.value))) : r;
-      }
-      case 'DOE_DISCOVERY': {
-        const r = this.link.doe(req.target, encodeDoe({ vendorId: PCI_DOE_VENDOR_ID_PCISIG, dataObjectType: DoeDataObjectType.DOE_DISCOVERY, payload: fromHex(req.message) }));
-        const d = r.ok ? parseDiscovery(toHex(r.value)) : undefined;
-        this.tracer.record({ actor: 'device', op: 'DOE_DISCOVERY', args: { dsm: req.target, index: String(fromHex(req.message)[0] ?? 0) }, result: d ? (DOE_TYPES.get(d.dataObjectType) ?? String(d.dataObjectType)) : r.ok ? 'invalid' : r.code });
-        return r.ok ? ok(toHex(r.value)) : r;
-      }
-    }
+    return relayToDevice(this.link, this.tracer, req, 'request buffer');
   }
 
   /**

@@ -9,14 +9,13 @@ import {
   decodeWith,
   doeDiscoveryRequestCodec,
   doeDiscoveryResponseCodec,
+  doeTypeName,
   encodeDoe,
   encodeWith,
   ok,
 } from '@teeio/core';
 import type { SpdmReply, SpdmRequest } from '../firmware/state.js';
 import { Errno } from './errno.js';
-
-const DOE_TYPE_NAMES = new Map<number, string>(Object.entries(DoeDataObjectType).map(([k, v]) => [v, k]));
 
 /**
  * pci_doe(): the CCP driver carries one request data object of the PSP to PF0's DOE mailbox and
@@ -33,7 +32,7 @@ export function pciDoe(link: DeviceLink, tracer: Tracer, dsm: Bdf, req: SpdmRequ
         return r;
       }
       const d = decodeWith(doeDiscoveryResponseCodec, 'doe', decodeDoe(r.value).message.payload).message;
-      tracer.record({ actor: 'device', op: 'DOE_DISCOVERY', args: { dsm, index: String(req.index) }, result: `${DOE_TYPE_NAMES.get(d.dataObjectType) ?? d.dataObjectType}, next ${d.nextIndex}` });
+      tracer.record({ actor: 'device', op: 'DOE_DISCOVERY', args: { dsm, index: String(req.index) }, result: `${doeTypeName(d.dataObjectType)}, next ${d.nextIndex}` });
       return ok({ proto: 'DOE_DISCOVERY', dataObjectType: d.dataObjectType, nextIndex: d.nextIndex });
     }
     case 'IDE_KM': {

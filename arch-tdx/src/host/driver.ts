@@ -2,28 +2,18 @@ import {
   type Bdf,
   DEVICE_LINK,
   type DeviceLink,
-  DoeDataObjectType,
   type FwResult,
-  PCI_DOE_VENDOR_ID_PCISIG,
   TRACER,
   type Tracer,
-  encodeDoe,
   fail,
-  fromHex,
-  idekm,
-  ok,
-  tdisp,
-  toHex,
+  relayToDevice,
 } from '@teeio/core';
 import { inject, injectable } from 'tsyringe';
 import { TDX } from '../codes.js';
 import { DevifCalls, type VmmTdispRequest } from '../firmware/devif.js';
 import { TdxFirmware, type Transfer } from '../firmware/firmware.js';
-import { readDiscovery, readIdeKm, readTdisp } from '../firmware/messages.js';
 import { SpdmIdeCalls } from '../firmware/spdm-ide.js';
 import type { RelayRequest } from '../firmware/state.js';
-
-const DOE_TYPE_NAMES = new Map<number, string>(Object.entries(DoeDataObjectType).map(([k, v]) => [v, k]));
 
 /**
  * The host kernel's TDX Connect side (tdx-host and KVM's TDX code, as far as the ports need
@@ -42,26 +32,7 @@ export class TdxHostDriver {
 
   /** One request page to the device and its answer (pci_doe on the DSM's mailbox), hex. */
   relay(page: RelayRequest): FwResult<string> {
-    switch (page.protocol) {
-      case 'TDISP': {
-        const m = readTdisp(page.message);
-        if (!m) return fail('-EINVAL', 'the request page holds no TDISP message');
-        const r = this.link.tdisp(page.target, m);
-        return r.ok ? ok(toHex(tdisp.encode(r.value))) : r;
-      }
-      case 'IDE_KM': {
-        const m = readIdeKm(page.message);
-        if (!m) return fail('-EINVAL', 'the request page holds no IDE_KM message');
-        const r = this.link.idekm(page.target, m);
-        return r.ok ? ok(toHex(idekm.encode(r.value))) : r;
-      }
-      case 'DOE_DISCOVERY': {
-        const r = this.link.doe(page.target, encodeDoe({ vendorId: PCI_DOE_VENDOR_ID_PCISIG, dataObjectType: DoeDataObjectType.DOE_DISCOVERY, payload: fromHex(page.message) }));
-        const d = r.ok ? readDiscovery(toHex(r.value)) : undefined;
-        this.tracer.record({ actor: 'device', op: 'DOE_DISCOVERY', args: { dsm: page.target, index: String(fromHex(page.message)[0] ?? 0) }, result: d ? (DOE_TYPE_NAMES.get(d.dataObjectType) ?? String(d.dataObjectType)) : r.ok ? 'invalid' : r.code });
-        return r.ok ? ok(toHex(r.value)) : r;
-      }
-    }
+    return relayToDevice(this.link, this.tracer, page, 'request page');
   }
 
   /**
