@@ -1,6 +1,3 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   Engine,
   type FwResult,
@@ -14,8 +11,6 @@ import {
   World,
   checkScenario,
   fromHex,
-  loadScenario,
-  runScenario,
   teeRanges,
   worldSpecOf,
 } from '@teeio/core';
@@ -34,8 +29,9 @@ import {
   register,
 } from '@teeio/arch-cca';
 import { type DependencyContainer, container } from 'tsyringe';
+import { ablated, examplesFor, runKeeping } from '../arch/built-in.js';
 
-export const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
+export { EXAMPLES, example } from '../arch/built-in.js';
 export const TDI = '0000:01:00.1';
 export const DSM = '0000:01:00.0';
 export const VM = 'vm0';
@@ -44,36 +40,16 @@ export const TARGET: StepTarget = { tdi: TDI, vm: VM, dsm: DSM };
 
 export const code = (r: FwResult<unknown>): string => (r.ok ? 'ok' : r.code);
 
-export const example = (file: string): Scenario => loadScenario(join(EXAMPLES, file));
-
-/** The examples whose CCA outcome is defined: the arch-neutral ones, the cca-* ones, and another arch's when it states what CCA does. */
-export const ccaExamples = (): string[] =>
-  readdirSync(EXAMPLES)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .filter((f) => !/^(sev-tio|tdx)-/.test(f) || example(f).expectByArch?.['cca'] !== undefined);
+/** The examples whose CCA outcome is defined. */
+export const ccaExamples = (): string[] => examplesFor('cca');
 
 /** The CCA plugin as the host loads it, optionally with rules ablated; `seen` receives each run's container. */
-export function ccaPlugin(ablate: readonly CcaRuleId[] = [], seen?: (c: DependencyContainer) => void): LoadedPlugin {
-  return {
-    specifier: '@teeio/arch-cca',
-    declaration,
-    module: {
-      declaration,
-      register: (c) => {
-        register(c, { ablate });
-        seen?.(c);
-      },
-    },
-  };
-}
+export const ccaPlugin = (ablate: readonly CcaRuleId[] = [], seen?: (c: DependencyContainer) => void): LoadedPlugin => ablated('@teeio/arch-cca', { declaration, register }, ablate, seen);
 
 /** Runs a scenario on the CCA plugin; also yields the RMM's state at the end. */
 export function runCca(scenario: Scenario, ablate: readonly CcaRuleId[] = []): { report: RunReport; rmm: RmmState } {
-  let c: DependencyContainer | undefined;
-  const report = runScenario(scenario, ccaPlugin(ablate, (x) => (c = x)), container, { stateHash: false });
-  if (!c) throw new Error('the plugin was never registered');
-  return { report, rmm: c.resolve(RmmFirmware).state };
+  const { report, run } = runKeeping(scenario, (seen) => ccaPlugin(ablate, seen));
+  return { report, rmm: run.resolve(RmmFirmware).state };
 }
 
 const BASE = {

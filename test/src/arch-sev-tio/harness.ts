@@ -1,4 +1,3 @@
-import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as sev from '@teeio/arch-sev-tio';
 import type { Psp, SevTioFirmware, SevTioHost, SevTioIommu, SevTioMmio, SevTioRuleId, SevTioTsm } from '@teeio/arch-sev-tio';
@@ -25,6 +24,7 @@ import {
   worldSpecOf,
 } from '@teeio/core';
 import { container } from 'tsyringe';
+import { EXAMPLES, examplesFor } from '../arch/built-in.js';
 
 /** The plugin as the plugin host would load it. */
 export const SEV: LoadedPlugin = { specifier: '@teeio/arch-sev-tio', declaration: sev.declaration, module: sev };
@@ -33,21 +33,9 @@ export const SEV: LoadedPlugin = { specifier: '@teeio/arch-sev-tio', declaration
 export const sevPlugin = (ablate: readonly SevTioRuleId[] = []): LoadedPlugin => ({ ...SEV, module: sev.withModelOptions({ ablate }) });
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const EXAMPLES = `${ROOT}examples/`;
-/**
- * The examples whose SEV-TIO outcome is defined: the arch-neutral ones, the sev-tio-* ones, and
- * other archs' that carry expectByArch["sev-tio"].
- */
-export const exampleFiles = (): string[] =>
-  readdirSync(EXAMPLES)
-    .filter((f) => f.endsWith('.json'))
-    .filter((f) => {
-      const arch = /^(tdx|cca|sev-tio)-/.exec(f)?.[1];
-      if (arch === undefined || arch === 'sev-tio') return true;
-      const s = JSON.parse(readFileSync(`${EXAMPLES}${f}`, 'utf8')) as { expectByArch?: Record<string, unknown> };
-      return s.expectByArch?.['sev-tio'] !== undefined;
-    })
-    .sort();
+export { EXAMPLES };
+/** The examples whose SEV-TIO outcome is defined. */
+export const exampleFiles = (): string[] => examplesFor('sev-tio');
 export const example = (name: string): Scenario => loadScenario(`${EXAMPLES}${name}.json`);
 
 export const DSM: Bdf = '0000:01:00.0';

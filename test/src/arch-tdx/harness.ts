@@ -1,6 +1,3 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   Engine,
   INVARIANTS,
@@ -13,8 +10,6 @@ import {
   World,
   checkScenario,
   fromHex,
-  loadScenario,
-  runScenario,
   teeRanges,
   worldSpecOf,
 } from '@teeio/core';
@@ -32,48 +27,24 @@ import {
   register,
 } from '@teeio/arch-tdx';
 import { type DependencyContainer, container } from 'tsyringe';
+import { ablated, examplesFor, runKeeping } from '../arch/built-in.js';
 
-export const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
+export { EXAMPLES, example } from '../arch/built-in.js';
 export const TDI = '0000:01:00.1';
 export const DSM = '0000:01:00.0';
 export const VM = 'vm0';
 export const TARGET: StepTarget = { tdi: TDI, vm: VM, dsm: DSM };
 
-export const exampleFiles = (prefix = ''): string[] =>
-  readdirSync(EXAMPLES)
-    .filter((f) => f.endsWith('.json') && f.startsWith(prefix))
-    .sort();
-
-export const example = (file: string): Scenario => loadScenario(join(EXAMPLES, file));
-
-/**
- * The examples whose outcome on TDX is defined: the arch-neutral ones, the tdx-* ones, and
- * another arch's (its file name starts with that arch) only when it states what TDX does.
- */
-export const tdxExamples = (): string[] =>
-  exampleFiles().filter((f) => !/^(sev-tio|cca)-/.test(f) || example(f).expectByArch?.['tdx'] !== undefined);
+/** The examples whose outcome on TDX is defined. */
+export const tdxExamples = (): string[] => examplesFor('tdx');
 
 /** The TDX plugin as the host loads it, optionally with rules ablated; `seen` receives each run's container. */
-export function tdxPlugin(ablate: readonly TdxRuleId[] = [], seen?: (c: DependencyContainer) => void): LoadedPlugin {
-  return {
-    specifier: '@teeio/arch-tdx',
-    declaration,
-    module: {
-      declaration,
-      register: (c) => {
-        register(c, { ablate });
-        seen?.(c);
-      },
-    },
-  };
-}
+export const tdxPlugin = (ablate: readonly TdxRuleId[] = [], seen?: (c: DependencyContainer) => void): LoadedPlugin => ablated('@teeio/arch-tdx', { declaration, register }, ablate, seen);
 
 /** Runs a scenario on the TDX plugin; also yields the module's state at the end. */
 export function runTdx(scenario: Scenario, ablate: readonly TdxRuleId[] = []): { report: RunReport; firmware: TdxState } {
-  let c: DependencyContainer | undefined;
-  const report = runScenario(scenario, tdxPlugin(ablate, (x) => (c = x)), container, { stateHash: false });
-  if (!c) throw new Error('the plugin was never registered');
-  return { report, firmware: c.resolve(TdxFirmware).state };
+  const { report, run } = runKeeping(scenario, (seen) => tdxPlugin(ablate, seen));
+  return { report, firmware: run.resolve(TdxFirmware).state };
 }
 
 const BASE = {
