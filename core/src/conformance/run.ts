@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { type DependencyContainer, container as rootContainer } from 'tsyringe';
 import { admitModule, loadPlugins } from '../plugin/host.js';
 import type { ModuleExports } from '../plugin/import-module.js';
+import type { PluginModule } from '../plugin/declaration.js';
 import type { LoadedPlugin } from '../plugin/loaded-plugin.js';
 import { PluginRefusal } from '../plugin/refusal.js';
 import { resolveSpecifier } from '../plugin/specifier.js';
@@ -10,7 +11,7 @@ import { CHECKS } from './checks/index.js';
 import type { CheckResult, ConformanceReport } from './report.js';
 
 /** What a caller may hand the kit: a specifier (as `--plugin` takes it) or the plugin's module. */
-export type PluginUnderTest = string | ModuleExports;
+export type PluginUnderTest = string | ModuleExports | PluginModule;
 
 export interface ConformanceOptions {
   /** Where a relative specifier is resolved from (the working directory by default). */
@@ -29,9 +30,10 @@ export async function admit(plugin: PluginUnderTest, o: ConformanceOptions = {})
     const { loaded, refused } = await loadPlugins({ plugins: [resolveSpecifier(plugin, o.cwd ?? resolve('.'))] });
     return loaded[0] ?? (refused[0] as PluginRefusal);
   }
-  const given = o.name ?? (plugin['declaration'] as { name?: string } | undefined)?.name ?? 'the plugin module';
+  const exports = plugin as ModuleExports;
+  const given = o.name ?? (exports['declaration'] as { name?: string } | undefined)?.name ?? 'the plugin module';
   try {
-    return admitModule(given, plugin);
+    return admitModule(given, exports);
   } catch (e) {
     if (e instanceof PluginRefusal) return e;
     throw e;

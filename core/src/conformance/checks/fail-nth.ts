@@ -39,7 +39,8 @@ export const failNthCheck: ConformanceCheck = {
     const cleanEnd = endOf(clean);
     if (cleanEnd) return findings([`the lifecycle itself fails: ${cleanEnd}`], '');
     const counts = KINDS.map((k) => [k, clean.d.w.faults.count(k)] as const);
-    const problems = counts.flatMap(([kind, n]) => Array.from({ length: n }, (_, i) => oneFault(s, plugin, parent, kind, i + 1)).flat());
-    return findings([...leftovers(clean.d.w).map((l) => `without faults: ${l} leaked`), ...problems], counts.map(([k, n]) => `${n} ${k === 'doe' ? 'DOE exchanges' : 'firmware calls'}`).join(', '));
+    const faulted = counts.flatMap(([kind, n]) => Array.from({ length: n }, (_, i) => oneFault(s, plugin, parent, kind, i + 1)).flat());
+    const problems = [...leftovers(clean.d.w).map((l) => `without faults: ${l} leaked`), ...faulted];
+    return findings(problems, counts.map(([k, n]) => `${n} ${k === 'doe' ? 'DOE exchanges' : 'firmware calls'}`).join(', '));
   },
 };
