@@ -17,6 +17,7 @@ export * from './trace/actor.js';
 export * from './trace/tracer.js';
 export * from './faults/fault-plan.js';
 export * from './firmware/firmware-calls.js';
+export * from './firmware/model-rules.js';
 export * from './lifecycle/vocabulary.js';
 export * from './lifecycle/plan.js';
 export * from './plugin/declaration.js';
