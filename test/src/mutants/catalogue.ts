@@ -84,6 +84,10 @@ const CCA_MUTANTS: Mutant[] = [
 ];
 
 const SEV_MUTANTS: Mutant[] = [
+  { id: 'sev-tio/rmp-not-updated', what: 'the CCP driver skips the RMP update at unbind: the BAR pages stay assigned to the guest (rmp_make_shared never runs)', module: sev.withModelOptions({ ablate: ['host-unbind-makes-rmp-shared'] }), caughtBy: 'examples' },
+  { id: 'sev-tio/guest-destroyed-with-bound-tdi', what: 'SNP_DECOMMISSION of a guest context with TDIs still bound', module: sev.withModelOptions({ ablate: ['snp-decommission-requires-no-bound-tdi'] }), caughtBy: 'arch-examples' },
+  { id: 'sev-tio/mmio-validated-unassigned', what: 'MMIO_VALIDATE of pages the RMP never assigned to the guest', module: sev.withModelOptions({ ablate: ['mmio-validate-requires-assigned'] }), caughtBy: 'arch-examples' },
+  { id: 'sev-tio/rmp-fault-does-not-fence', what: 'an RMP fault on a bound TDI\'s MMIO does not fence the ASID', module: sev.withModelOptions({ ablate: ['rmp-violation-fences-asid'] }), caughtBy: 'arch-examples' },
   { id: 'sev-tio/unbind-without-stop', what: 'the host reclaims TDIs without TIO_TDI_UNBIND (no tsm.stop in any teardown)', module: withPlans(sev, TEARDOWNS, without('tsm.stop')), caughtBy: 'examples' },
 ];
 
