@@ -64,3 +64,8 @@ export { QUESTIONS, type Question } from './compare/matrix/questions.js';
 export { ArchRuns } from './compare/matrix/runs.js';
 export { MATRIX_SCHEMA } from './compare/matrix/schema.js';
 export type { TdiAfter } from './lifecycle/tdi-after.js';
+export { runConformance, admit as admitPlugin, runCheck as runConformanceCheck, type ConformanceOptions, type PluginUnderTest } from './conformance/run.js';
+export type { CheckResult, ConformanceReport } from './conformance/report.js';
+export { CONFORMANCE_SCHEMA } from './conformance/schema.js';
+export { CHECKS as CONFORMANCE_CHECKS } from './conformance/checks/index.js';
+export type { ConformanceCheck } from './conformance/check.js';

@@ -5,7 +5,7 @@
  *
  * To write an arch plugin, copy this folder, give the declaration your arch's id, firmware
  * name and plans, model your firmware's rules in the port classes (returning your vendor's
- * error codes through FirmwareCalls), and run the conformance kit.
+ * error codes through FirmwareCalls), and run the conformance kit (`teeio conformance --plugin`).
  */
 import { ATTESTATION_PORT, CORE_API_VERSION, FIRMWARE_STATE, IOMMU_PORT, MMIO_PORT, type PluginDeclaration, TSM_PORT } from '@teeio/core';
 import { type DependencyContainer, Lifecycle } from 'tsyringe';
@@ -29,7 +29,8 @@ export const declaration: PluginDeclaration = {
       'The emulated TSM of the kernel sample: LOCK at bind, START at the guest request, STOP at unbind; it enforces no order, so the invariants alone judge a plan.',
     flrPolicy: 'vfio-unbinds',
     vmDestroyRequiresUnbind: false,
-    unwind: { connect: 'disconnect', createVpci: 'vfioClose', bind: 'unbind', accept: 'unbind' },
+    // A teardown flow unwinds with itself: run again, it finishes what a failed step left.
+    unwind: { connect: 'disconnect', createVpci: 'vfioClose', bind: 'unbind', accept: 'unbind', unlock: 'unbind', unbind: 'unbind', vfioClose: 'vfioClose', flr: 'flr', vmDestroy: 'vmDestroy', disconnect: 'disconnect' },
   },
   plans: DEVSEC_PLANS,
 };
