@@ -13,6 +13,7 @@ export * from './ports/mmio.js';
 export * from './ports/iommu.js';
 export * from './ports/attestation.js';
 export * from './ports/tokens.js';
+export { PORT_METHODS } from './ports/methods.js';
 export * from './trace/actor.js';
 export * from './trace/tracer.js';
 export * from './faults/fault-plan.js';
