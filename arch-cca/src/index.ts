@@ -5,7 +5,7 @@
  * that drives it (arm-cca-host's communicate pump, KVM's REC exit and RHI handling), behind
  * the four ports. See README.md for the model's decisions and where it is stricter than the RMM.
  */
-import { ATTESTATION_PORT, CORE_API_VERSION, FIRMWARE_STATE, IOMMU_PORT, MMIO_PORT, type PluginDeclaration, type PluginModule, TSM_PORT } from '@teeio/core';
+import { ATTESTATION_PORT, CORE_API_VERSION, ENFORCE_ALL, FIRMWARE_STATE, IOMMU_PORT, MMIO_PORT, type PluginDeclaration, type PluginModule, TSM_PORT } from '@teeio/core';
 import { type DependencyContainer, Lifecycle } from 'tsyringe';
 import { PdevCalls } from './firmware/pdev.js';
 import { RealmCalls } from './firmware/realm.js';
@@ -20,7 +20,7 @@ import { CcaAttestation } from './ports/attestation.js';
 import { CcaIommu } from './ports/iommu.js';
 import { CcaMmio } from './ports/mmio.js';
 import { CcaTsm } from './ports/tsm.js';
-import { CCA_MODEL_OPTIONS, type CcaModelOptions, DEFAULT_MODEL_OPTIONS } from './rules.js';
+import { CCA_MODEL_OPTIONS, type CcaModelOptions } from './rules.js';
 
 export const ARCH_ID = 'cca';
 export * from './codes.js';
@@ -71,7 +71,7 @@ export const declaration: PluginDeclaration = {
 const CALLS = [PdevCalls, VdevCalls, RttDevCalls, RealmCalls, RsiCalls, CcaHostDriver, CcaKvmExits] as const;
 
 /** Wires the RMM model (one instance per run) and the host- and realm-side port classes. */
-export function register(c: DependencyContainer, options: CcaModelOptions = DEFAULT_MODEL_OPTIONS): void {
+export function register(c: DependencyContainer, options: CcaModelOptions = ENFORCE_ALL): void {
   c.register(CCA_MODEL_OPTIONS, { useValue: options });
   c.register(RmmFirmware, { useClass: RmmFirmware }, { lifecycle: Lifecycle.ContainerScoped });
   c.register(FIRMWARE_STATE, { useToken: RmmFirmware });

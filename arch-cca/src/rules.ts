@@ -1,3 +1,4 @@
+import { type ModelOptions, ruleIdsOf } from '@teeio/core';
 import type { InjectionToken } from 'tsyringe';
 
 /**
@@ -27,13 +28,7 @@ export const CCA_RULES = {
 } as const;
 
 export type CcaRuleId = keyof typeof CCA_RULES;
-export const CCA_RULE_IDS = Object.keys(CCA_RULES) as CcaRuleId[];
-
-/** Options of the RMM model for one run. */
-export interface CcaModelOptions {
-  /** Rules the model does not enforce in this run (to see what each one prevents). */
-  readonly ablate: readonly CcaRuleId[];
-}
-
+export const CCA_RULE_IDS = ruleIdsOf(CCA_RULES);
+/** Options of the RMM model for one run: the rules it does not enforce. */
+export type CcaModelOptions = ModelOptions<CcaRuleId>;
 export const CCA_MODEL_OPTIONS: InjectionToken<CcaModelOptions> = Symbol.for('teeio.arch-cca.model-options');
-export const DEFAULT_MODEL_OPTIONS: CcaModelOptions = Object.freeze({ ablate: [] });

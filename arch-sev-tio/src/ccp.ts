@@ -201,7 +201,7 @@ export class SevTioHost {
    */
   disconnect(dsm: Bdf, force: boolean): FwResult {
     const bound = Object.entries(this.h.tdis).filter(([, t]) => t.dsm === dsm);
-    if (bound.length > 0) return fail(Errno.EBUSY, `${bound.map(([b]) => b).join(', ')} still bound to a TSM context of ${dsm}`);
+    if (bound.length > 0 && this.fw.enforces('host-disconnect-requires-no-bound-tdi')) return fail(Errno.EBUSY, `${bound.map(([b]) => b).join(', ')} still bound to a TSM context of ${dsm}`);
     return this.teardownDevice(dsm, force);
   }
 
@@ -236,7 +236,7 @@ export class SevTioHost {
    */
   bind(tdi: Bdf, vm: VmId, guestRid: number): FwResult<Uint8Array> {
     const dsm = this.link.dsmOf(tdi);
-    if (this.h.devices[dsm]?.phase !== 'connected') return fail(Errno.ENXIO, `${dsm} is not connected`);
+    if (this.h.devices[dsm]?.phase !== 'connected' && this.fw.enforces('host-bind-requires-connected')) return fail(Errno.ENXIO, `${dsm} is not connected`);
     const gctx = this.gctxOf(vm);
     if (!gctx) return fail(Errno.EINVAL, `${vm} has no SNP guest context`);
     if (this.h.tdis[tdi]) return fail(Errno.EBUSY, `${tdi} is bound`);
@@ -312,7 +312,8 @@ export class SevTioHost {
         if (!clear.ok) return clear;
       }
     }
-    for (const e of this.fw.state.rmp.filter((x) => x.tdi === tdi)) {
+    const cleared = this.fw.enforces('host-unbind-makes-rmp-shared') ? this.fw.state.rmp.filter((x) => x.tdi === tdi) : [];
+    for (const e of cleared) {
       const r = this.psp.rmpMakeShared(extentStart(e), e.pages, 'rmp_make_shared at unbind');
       if (!r.ok) return r;
     }
@@ -345,7 +346,7 @@ export class SevTioHost {
     const st = this.drive(t.dsm, (r) => this.psp.tdiStatus(t.dsm, tdi, r));
     if (!st.ok) return st;
     if (st.value === 'RUN') return OK;
-    if (st.value !== 'CONFIG_LOCKED') return fail(Errno.EIO, `${tdi} is ${st.value}`);
+    if (st.value !== 'CONFIG_LOCKED' && this.fw.enforces('host-run-requires-config-locked')) return fail(Errno.EIO, `${tdi} is ${st.value}`);
     const gctx = this.gctxOf(vm) ?? '';
     const b = this.drive(t.dsm, (r) => this.psp.tdiBind(t.dsm, tdi, { gctx, guestDeviceId: t.guestRid, lockFlags: HOST_LOCK_FLAGS, run: true, outputLen: this.outputLen(t.dsm) }, r));
     if (!b.ok) return b;

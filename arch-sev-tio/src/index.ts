@@ -3,7 +3,7 @@
  * (../shared/reference/sev-tio.md): a PSP firmware model (Psp), the host's CCP driver that relays
  * its DOE requests (SevTioHost), the RMP for MMIO, sDTEs and ASID fences, behind the four ports.
  */
-import { ATTESTATION_PORT, CORE_API_VERSION, FIRMWARE_STATE, IOMMU_PORT, MMIO_PORT, type PluginDeclaration, TSM_PORT } from '@teeio/core';
+import { ATTESTATION_PORT, CORE_API_VERSION, ENFORCE_ALL, FIRMWARE_STATE, IOMMU_PORT, MMIO_PORT, type PluginDeclaration, type PluginModule, TSM_PORT } from '@teeio/core';
 import { type DependencyContainer, Lifecycle } from 'tsyringe';
 import { SevTioAttestation } from './attestation.js';
 import { SevTioHost } from './ccp.js';
@@ -11,6 +11,7 @@ import { SevTioIommu } from './iommu.js';
 import { SevTioMmio } from './mmio.js';
 import { SEV_TIO_PLANS } from './plans.js';
 import { Psp } from './psp.js';
+import { SEV_TIO_MODEL_OPTIONS, type SevTioModelOptions } from './rules.js';
 import { SevTioFirmware } from './state.js';
 import { SevTioTsm } from './tsm.js';
 
@@ -44,7 +45,8 @@ export const declaration: PluginDeclaration = {
 };
 
 /** Every class shares the one firmware state of its run's container. */
-export function register(c: DependencyContainer): void {
+export function register(c: DependencyContainer, options: SevTioModelOptions = ENFORCE_ALL): void {
+  c.register(SEV_TIO_MODEL_OPTIONS, { useValue: options });
   c.register(SevTioFirmware, { useClass: SevTioFirmware }, { lifecycle: Lifecycle.ContainerScoped });
   c.register(FIRMWARE_STATE, { useToken: SevTioFirmware });
   c.register(Psp, { useClass: Psp }, { lifecycle: Lifecycle.ContainerScoped });
@@ -55,6 +57,12 @@ export function register(c: DependencyContainer): void {
   c.register(ATTESTATION_PORT, { useClass: SevTioAttestation });
 }
 
+/** The plugin with some of the model's rules switched off (SEV_TIO_RULES ids), for what-if runs and the rule tests. */
+export function withModelOptions(options: SevTioModelOptions): PluginModule {
+  return { declaration, register: (c) => register(c, options) };
+}
+
+export { SEV_TIO_RULES, SEV_TIO_RULE_IDS, SEV_TIO_MODEL_OPTIONS, type SevTioRuleId, type SevTioModelOptions } from './rules.js';
 export { SevTioFirmware, type PspState } from './state.js';
 export { Psp, lockFlagProblem } from './psp.js';
 export { SevTioHost, HOST_LOCK_FLAGS } from './ccp.js';

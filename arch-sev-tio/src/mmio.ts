@@ -179,7 +179,7 @@ export class SevTioMmio implements MmioPort {
     const hpa = BigInt(`0x${hit.v.hpa}`) + (gpa - hit.gpa0);
     const e = rmpEntryAt(this.s.rmp, hpa);
     if (!e || e.asid !== g.asid || !e.validated || e.pageGpa !== (gpa & ~(PAGE - 1n))) {
-      if (t.status === 'UNBOUND') return { reaches: false, effect: `RMP fault at HPA 0x${hpa.toString(16)} (${tdi} is unbound)` };
+      if (t.status === 'UNBOUND' || !this.fw.enforces('rmp-violation-fences-asid')) return { reaches: false, effect: `RMP fault at HPA 0x${hpa.toString(16)} (${tdi} is ${t.status === 'UNBOUND' ? 'unbound' : t.status})` };
       const cause = `RMP violation on ${tdi}'s MMIO at HPA 0x${hpa.toString(16)} (revoked by the host)`;
       this.s.fences[fenceKey(t.dsm, g.asid)] = { dsm: t.dsm, asid: g.asid, cause };
       this.tracer.record({ actor: 'firmware', op: 'root complex: ASID fence', args: { dsm: t.dsm, asid: String(g.asid) }, result: `fenced: ${cause}` });

@@ -48,7 +48,7 @@ import {
   type TdiBindStatus,
 } from './codes.js';
 import { overlaps, rmpEntryAt, rmpUpdatePages } from './rmp.js';
-import { type DevCtx, PAGE, type Program, SevTioFirmware, type SpdmReply, type SpdmRequest, type TdiCtx, type TioStatus, fenceKey } from './state.js';
+import { type DevCtx, PAGE, type Program, type PspState, SevTioFirmware, type SpdmReply, type SpdmRequest, type TdiCtx, type TioStatus, fenceKey } from './state.js';
 
 /** How the host issues a command: afresh, with the device's answer, or with grown buffers. */
 export type Resume = { readonly kind: 'issue' } | { readonly kind: 'reply'; readonly reply: SpdmReply } | { readonly kind: 'expanded'; readonly outputLen: number };
@@ -166,7 +166,7 @@ export class Psp {
   }
 
   private tioReady(): FwErr | undefined {
-    return this.s.platform.tioInitDone ? undefined : sev('SEV_RET_INVALID_PLATFORM_STATE', 'TIO_INIT has not been done');
+    return this.s.platform.tioInitDone || !this.fw.enforces('tio-init-before-commands') ? undefined : sev('SEV_RET_INVALID_PLATFORM_STATE', 'TIO_INIT has not been done');
   }
 
   /** A plain command: TIO must be initialised first. */
@@ -266,7 +266,7 @@ export class Psp {
     return this.calls.call('SNP_DECOMMISSION', { vm, gctx: g?.gctx }, () => {
       if (!g) return sev('SEV_RET_INVALID_GUEST', `${vm} has no guest context`);
       const bound = Object.entries(this.s.tdis).filter(([, t]) => t.gctx === g.gctx && t.status !== 'UNBOUND');
-      if (bound.length > 0) return sev('SEV_RET_IN_USE', `TDIs still bound to the guest context: ${bound.map(([b]) => b).join(', ')}`);
+      if (bound.length > 0 && this.fw.enforces('snp-decommission-requires-no-bound-tdi')) return sev('SEV_RET_IN_USE', `TDIs still bound to the guest context: ${bound.map(([b]) => b).join(', ')}`);
       delete this.s.guests[vm];
       for (const [k, f] of Object.entries(this.s.fences)) if (f.asid === g.asid) delete this.s.fences[k];
       return OK;
@@ -284,11 +284,8 @@ export class Psp {
   tioInit(): FwResult {
     return this.calls.call('TIO_INIT', {}, () => {
       const p = this.s.platform;
-      const min = TIO_MIN_FW_VERSION;
-      if (p.fw.major < min.major || (p.fw.major === min.major && p.fw.minor < min.minor)) return sev('SEV_RET_INVALID_PLATFORM_STATE', `firmware ${p.fw.major}.${p.fw.minor} < ${min.major}.${min.minor}`);
-      if (!p.tioFeature) return sev('SEV_RET_INVALID_PLATFORM_STATE', 'SNP_FEATURE_INFO does not report SEV-TIO');
-      if (!p.snpInit || !p.tioEn) return sev('SEV_RET_INVALID_PLATFORM_STATE', 'SNP_INIT_EX was not done with tio_en=1');
-      if (p.tioInitDone) return sev('SEV_RET_INVALID_PLATFORM_STATE', 'TIO is initialised already');
+      const refused = this.fw.enforces('tio-init-requires-platform') ? tioInitProblem(p) : undefined;
+      if (refused) return sev('SEV_RET_INVALID_PLATFORM_STATE', refused);
       p.tioInitDone = true;
       return OK;
     });
@@ -299,8 +296,8 @@ export class Psp {
   /** TIO_DEV_CREATE: a device context for PF0 (no SPDM). */
   devCreate(dsm: Bdf, deviceId: number, rootPortId: number, segmentId: number): FwResult {
     return this.command('TIO_DEV_CREATE', { dsm, device_id: deviceId, root_port_id: rootPortId, segment_id: segmentId }, () => {
-      if (this.s.devices[dsm]) return sev('SEV_RET_SEV_STATUS_RECLAIM_REQUIRED', `${dsm} has a device context`);
-      if ((deviceId & 7) !== 0) return sev('SEV_RET_INVALID_PARAM', `device_id 0x${deviceId.toString(16)} is not function 0`);
+      if (this.s.devices[dsm] && this.fw.enforces('dev-create-requires-no-context')) return sev('SEV_RET_SEV_STATUS_RECLAIM_REQUIRED', `${dsm} has a device context`);
+      if ((deviceId & 7) !== 0 && this.fw.enforces('dev-create-requires-pf0')) return sev('SEV_RET_INVALID_PARAM', `device_id 0x${deviceId.toString(16)} is not function 0`);
       this.s.devices[dsm] = { deviceId, rootPortId, segmentId, ctxState: 'CREATED', tcMask: 0, certSlot: 0, ideStreamIds: [], keysGo: [], certificates: '', certDigest: '', measurements: '', measDigest: '' };
       return OK;
     });
@@ -318,8 +315,8 @@ export class Psp {
   }
 
   private *connectProgram(dsm: Bdf, dev: DevCtx, p: { tcMask: number; certSlot: number; ideStreamIds: readonly number[]; outputLen: number }): Program<FwResult<Uint8Array>> {
-    if (dev.ctxState !== 'CREATED') return sev('SEV_RET_SEV_STATUS_INVALID_DEV_STATE', `${dsm} is ${dev.ctxState}`);
-    if ((p.tcMask & 1) === 0) return sev('SEV_RET_INVALID_PARAM', 'tc_mask bit 0 (TC0) is required');
+    if (dev.ctxState !== 'CREATED' && this.fw.enforces('dev-connect-requires-created')) return sev('SEV_RET_SEV_STATUS_INVALID_DEV_STATE', `${dsm} is ${dev.ctxState}`);
+    if ((p.tcMask & 1) === 0 && this.fw.enforces('dev-connect-requires-tc0')) return sev('SEV_RET_INVALID_PARAM', 'tc_mask bit 0 (TC0) is required');
     const streamId = p.ideStreamIds[0] ?? 0;
     const found: number[] = [];
     let index = 0;
@@ -364,7 +361,7 @@ export class Psp {
   private *disconnectProgram(dsm: Bdf, dev: DevCtx, force: boolean): Program<FwResult> {
     const tdis = this.tdisOf(dsm);
     const bound = tdis.filter(([, t]) => t.status !== 'UNBOUND').length;
-    if (tdis.length > 0) return sev('SEV_RET_IN_USE', `${dsm} has ${tdis.length} TDI context(s), ${bound} bound`);
+    if (tdis.length > 0 && this.fw.enforces('dev-disconnect-requires-no-tdi')) return sev('SEV_RET_IN_USE', `${dsm} has ${tdis.length} TDI context(s), ${bound} bound`);
     if (!force)
       for (const slot of [...dev.keysGo]) {
         const [direction, sub] = slot.split('/') as [(typeof IDE_DIRECTIONS)[number], (typeof IDE_SUB_STREAMS)[number]];
@@ -382,8 +379,10 @@ export class Psp {
     return this.command('TIO_DEV_RECLAIM', { dsm }, () => {
       const dev = this.s.devices[dsm];
       if (!dev) return sev('SEV_RET_SEV_STATUS_INVALID_DEV_CTX', `no device context for ${dsm}`);
-      if (dev.ctxState === 'CONNECTED') return sev('SEV_RET_SEV_STATUS_INVALID_DEV_STATE', `${dsm} is connected: TIO_DEV_DISCONNECT first`);
-      if (this.tdisOf(dsm).length > 0) return sev('SEV_RET_IN_USE', `${dsm} has TDI contexts`);
+      if (this.fw.enforces('dev-reclaim-requires-released')) {
+        if (dev.ctxState === 'CONNECTED') return sev('SEV_RET_SEV_STATUS_INVALID_DEV_STATE', `${dsm} is connected: TIO_DEV_DISCONNECT first`);
+        if (this.tdisOf(dsm).length > 0) return sev('SEV_RET_IN_USE', `${dsm} has TDI contexts`);
+      }
       this.abandon(dsm);
       delete this.s.devices[dsm];
       return OK;
@@ -408,8 +407,14 @@ export class Psp {
     return this.resumable('TIO_DEV_MEASUREMENTS', { dsm, meas_nonce: toHex(nonce).slice(0, 16) + '…' }, dsm, resume, (dev) => this.measurementsProgram(dsm, dev, nonce, outputLen));
   }
 
+  /** SEV_RET_SEV_STATUS_INVALID_DEV_STATE unless the device context is connected (or `rule` is ablated). */
+  private notConnected(dsm: Bdf, dev: DevCtx, rule: 'dev-evidence-requires-connected' | 'tdi-create-requires-connected'): FwErr | undefined {
+    return dev.ctxState !== 'CONNECTED' && this.fw.enforces(rule) ? sev('SEV_RET_SEV_STATUS_INVALID_DEV_STATE', `${dsm} is ${dev.ctxState}`) : undefined;
+  }
+
   private *measurementsProgram(dsm: Bdf, dev: DevCtx, nonce: Uint8Array, outputLen: number): Program<FwResult<Uint8Array>> {
-    if (dev.ctxState !== 'CONNECTED') return sev('SEV_RET_SEV_STATUS_INVALID_DEV_STATE', `${dsm} is ${dev.ctxState}`);
+    const refused = this.notConnected(dsm, dev, 'dev-evidence-requires-connected');
+    if (refused) return refused;
     const record = Uint8Array.from([...deviceBytes(`measurements of ${dsm}`, 4), ...nonce]);
     yield* output(record.length, outputLen);
     Object.assign(dev, { measurements: toHex(record), measDigest: sha384(record) });
@@ -422,7 +427,8 @@ export class Psp {
   }
 
   private *certificatesProgram(dsm: Bdf, dev: DevCtx, outputLen: number): Program<FwResult<Uint8Array>> {
-    if (dev.ctxState !== 'CONNECTED') return sev('SEV_RET_SEV_STATUS_INVALID_DEV_STATE', `${dsm} is ${dev.ctxState}`);
+    const refused = this.notConnected(dsm, dev, 'dev-evidence-requires-connected');
+    if (refused) return refused;
     const certificates = fromHex(dev.certificates);
     yield* output(certificates.length, outputLen);
     return ok(certificates);
@@ -440,9 +446,10 @@ export class Psp {
     return this.command('TIO_TDI_CREATE', { dsm, tdi, interface_id: rid }, () => {
       const dev = this.s.devices[dsm];
       if (!dev) return sev('SEV_RET_SEV_STATUS_INVALID_DEV_CTX', `no device context for ${dsm}`);
-      if (dev.ctxState !== 'CONNECTED') return sev('SEV_RET_SEV_STATUS_INVALID_DEV_STATE', `${dsm} is ${dev.ctxState}`);
-      if (!this.link.has(tdi) || this.link.dsmOf(tdi) !== dsm) return sev('SEV_RET_SEV_STATUS_INVALID_TDI', `${tdi} is not a function of ${dsm}`);
-      if (this.s.tdis[tdi]) return sev('SEV_RET_SEV_STATUS_RECLAIM_REQUIRED', `${tdi} has a TDI context`);
+      const refused = this.notConnected(dsm, dev, 'tdi-create-requires-connected');
+      if (refused) return refused;
+      if ((!this.link.has(tdi) || this.link.dsmOf(tdi) !== dsm) && this.fw.enforces('tdi-create-requires-function-of-dsm')) return sev('SEV_RET_SEV_STATUS_INVALID_TDI', `${tdi} is not a function of ${dsm}`);
+      if (this.s.tdis[tdi] && this.fw.enforces('tdi-create-requires-no-context')) return sev('SEV_RET_SEV_STATUS_RECLAIM_REQUIRED', `${tdi} has a TDI context`);
       this.s.tdis[tdi] = { dsm, interfaceId: rid, status: 'UNBOUND', intfReportCounter: 0, ran: false, validated: [], nonTee: {} };
       return OK;
     });
@@ -479,19 +486,21 @@ export class Psp {
     if (!t || t.dsm !== dsm) return sev('SEV_RET_SEV_STATUS_INVALID_TDI_CTX', `no TDI context for ${tdi} in ${dsm}`);
     const vm = this.fw.vmOfGctx(p.gctx);
     const guest = vm === undefined ? undefined : this.s.guests[vm];
-    if (vm === undefined || !guest || guest.asid === 0) return sev('SEV_RET_INVALID_GUEST', `no launched guest has context ${p.gctx}`);
-    const bad = lockFlagProblem(p.lockFlags);
+    if (vm === undefined || !guest || (guest.asid === 0 && this.fw.enforces('tdi-bind-requires-launched-guest'))) return sev('SEV_RET_INVALID_GUEST', `no launched guest has context ${p.gctx}`);
+    const checksFlags = this.fw.enforces('tdi-bind-checks-lock-flags');
+    const bad = checksFlags ? lockFlagProblem(p.lockFlags) : undefined;
     if (bad) return sev('SEV_RET_INVALID_PARAM', bad);
     if (t.status === 'UNBOUND') {
       const caps = yield* exchange(this.tdisp(tdi, { messageType: 'GET_TDISP_CAPABILITIES', tsmCaps: 0 }));
       if (caps.proto !== 'TDISP' || caps.message.messageType !== 'TDISP_CAPABILITIES') return sev('SEV_RET_SPDM_ERROR', `GET_TDISP_CAPABILITIES: ${replyText(caps)}`);
       const unsupported = p.lockFlags & ~caps.message.lockInterfaceFlagsSupported;
-      if (unsupported !== 0) return sev('SEV_RET_INVALID_PARAM', `the device does not support LOCK flags 0x${unsupported.toString(16)}`);
+      if (unsupported !== 0 && checksFlags) return sev('SEV_RET_INVALID_PARAM', `the device does not support LOCK flags 0x${unsupported.toString(16)}`);
       // The binding is recorded as the LOCK goes out: if the host never brings the answer back,
       // the TDI may be locked, and TIO_TDI_INFO/TIO_TDI_UNBIND must know it.
       Object.assign(t, { status: 'BIND_LOCKED', vm, gctx: p.gctx, asid: guest.asid, guestDeviceId: p.guestDeviceId, lockFlags: p.lockFlags, ran: false, validated: [], nonTee: {} });
       // The PSP keeps the TDI's DMA blocked until the guest writes its sDTE [REF §2].
-      this.s.sdtes[tdi] = { vm, asid: guest.asid, guestDeviceId: p.guestDeviceId, ideStreamId: dev.ideStreamIds[0] ?? 0, valid: false, dmaEnabled: false, vtomEn: false, vtom: VTOM_MAX.toString(16) };
+      const open = !this.fw.enforces('run-keeps-dma-blocked');
+      this.s.sdtes[tdi] = { vm, asid: guest.asid, guestDeviceId: p.guestDeviceId, ideStreamId: dev.ideStreamIds[0] ?? 0, valid: open, dmaEnabled: open, vtomEn: false, vtom: VTOM_MAX.toString(16) };
       const lock = yield* exchange(
         this.tdisp(tdi, { messageType: 'LOCK_INTERFACE_REQUEST', flags: p.lockFlags, defaultStreamId: dev.ideStreamIds[0] ?? 0, mmioReportingOffset: 0n, bindP2pAddressMask: 0n }),
       );
@@ -503,8 +512,8 @@ export class Psp {
       const report = yield* this.readReport(tdi);
       if (typeof report === 'string') return sev('SEV_RET_SPDM_ERROR', `GET_DEVICE_INTERFACE_REPORT: ${report}`);
       Object.assign(t, { report: toHex(report), intfReportCounter: ++this.s.reportCounter });
-    } else if (!p.run) return sev('SEV_RET_SEV_STATUS_INVALID_TDI_STATE', `${tdi} is ${t.status}`);
-    else if (t.gctx !== p.gctx) return sev('SEV_RET_INVALID_GUEST', `${tdi} is bound to another guest`);
+    } else if (!p.run && this.fw.enforces('tdi-bind-requires-unbound')) return sev('SEV_RET_SEV_STATUS_INVALID_TDI_STATE', `${tdi} is ${t.status}`);
+    else if (t.gctx !== p.gctx && this.fw.enforces('tdi-commands-require-bound-guest')) return sev('SEV_RET_INVALID_GUEST', `${tdi} is bound to another guest`);
     if (p.run && t.status === 'BIND_LOCKED') {
       if (!t.nonce) return sev('SEV_RET_SEV_STATUS_INVALID_TDI_STATE', `${tdi} has no START_INTERFACE_NONCE`);
       const nonce = t.nonce;
@@ -537,13 +546,20 @@ export class Psp {
   private *unbindProgram(tdi: Bdf, gctx: string, force: boolean): Program<FwResult> {
     const t = this.s.tdis[tdi];
     if (!t) return sev('SEV_RET_SEV_STATUS_INVALID_TDI_CTX', `no TDI context for ${tdi}`);
-    if (t.status === 'UNBOUND') return sev('SEV_RET_SEV_STATUS_INVALID_TDI_STATE', `${tdi} is not bound`);
-    if (t.gctx !== gctx) return sev('SEV_RET_INVALID_GUEST', `${tdi} is bound to another guest`);
+    const refused = this.notBoundTo(tdi, t, gctx);
+    if (refused) return refused;
     const r = yield* exchange(this.tdisp(tdi, { messageType: 'STOP_INTERFACE_REQUEST' }));
     const stopped = r.proto === 'TDISP' && r.message.messageType === 'STOP_INTERFACE_RESPONSE';
     if (!stopped && !force) return sev('SEV_RET_SPDM_ERROR', `STOP_INTERFACE_REQUEST: ${replyText(r)}`);
     this.unbound(tdi, t);
     return OK;
+  }
+
+  /** Why a TDI command naming guest context `gctx` is refused: the TDI is not bound, or not to that guest. */
+  private notBoundTo(tdi: Bdf, t: TdiCtx, gctx: string): FwErr | undefined {
+    if (t.status === 'UNBOUND' && this.fw.enforces('tdi-requires-bound')) return sev('SEV_RET_SEV_STATUS_INVALID_TDI_STATE', `${tdi} is not bound`);
+    if (t.gctx !== gctx && this.fw.enforces('tdi-commands-require-bound-guest')) return sev('SEV_RET_INVALID_GUEST', `${tdi} is bound to another guest`);
+    return undefined;
   }
 
   /** The TDI is no longer bound: its nonce is gone and its DMA blocked; the context keeps its guest until reclaimed. */
@@ -595,8 +611,8 @@ export class Psp {
   private *reportProgram(tdi: Bdf, gctx: string, outputLen: number): Program<FwResult<Uint8Array>> {
     const t = this.s.tdis[tdi];
     if (!t) return sev('SEV_RET_SEV_STATUS_INVALID_TDI_CTX', `no TDI context for ${tdi}`);
-    if (t.status === 'UNBOUND') return sev('SEV_RET_SEV_STATUS_INVALID_TDI_STATE', `${tdi} is not bound`);
-    if (t.gctx !== gctx) return sev('SEV_RET_INVALID_GUEST', `${tdi} is bound to another guest`);
+    const refused = this.notBoundTo(tdi, t, gctx);
+    if (refused) return refused;
     const report = yield* this.readReport(tdi);
     if (typeof report === 'string') return sev('SEV_RET_SPDM_ERROR', `GET_DEVICE_INTERFACE_REPORT: ${report}`);
     Object.assign(t, { report: toHex(report), intfReportCounter: ++this.s.reportCounter });
@@ -609,7 +625,7 @@ export class Psp {
     return this.command('TIO_TDI_RECLAIM', { dsm, tdi }, () => {
       const t = this.s.tdis[tdi];
       if (!t || t.dsm !== dsm) return sev('SEV_RET_SEV_STATUS_INVALID_TDI_CTX', `no TDI context for ${tdi}`);
-      if (t.status !== 'UNBOUND') return sev('SEV_RET_SEV_STATUS_INVALID_TDI_STATE', `${tdi} is ${t.status}: TIO_TDI_UNBIND first`);
+      if (t.status !== 'UNBOUND' && this.fw.enforces('tdi-reclaim-requires-unbind')) return sev('SEV_RET_SEV_STATUS_INVALID_TDI_STATE', `${tdi} is ${t.status}: TIO_TDI_UNBIND first`);
       delete this.s.tdis[tdi];
       delete this.s.sdtes[tdi];
       return OK;
@@ -639,7 +655,7 @@ export class Psp {
   /** The TDI context a guest message names, if it is the guest's. */
   private guestTdi(tdi: Bdf, gctx: string): TdiCtx | undefined {
     const t = this.s.tdis[tdi];
-    return t && t.gctx === gctx ? t : undefined;
+    return t && (t.gctx === gctx || !this.fw.enforces('guest-request-requires-owner')) ? t : undefined;
   }
 
   /**
@@ -666,25 +682,25 @@ export class Psp {
       const v = (status: MmioValidateStatusName, detail: string) => fail(status, detail);
       const t = this.guestTdi(tdi, gctx);
       if (!t) return v('MMIO_VALIDATE_INVALID_TDI', `${tdi} is not this guest's`);
-      if (q.validated && t.status === 'UNBOUND') return v('MMIO_VALIDATE_TDI_UNBOUND', `${tdi} is not bound`);
+      if (q.validated && t.status === 'UNBOUND' && this.fw.enforces('mmio-validate-requires-bound')) return v('MMIO_VALIDATE_TDI_UNBOUND', `${tdi} is not bound`);
       const ranges = this.teeRangesOf(t, q.rangeId);
-      if (ranges.length === 0) return v('MMIO_VALIDATE_NOT_REPORTED', `range id ${q.rangeId} is not a TEE range of the report`);
+      if (ranges.length === 0 && this.fw.enforces('guest-range-requires-reported')) return v('MMIO_VALIDATE_NOT_REPORTED', `range id ${q.rangeId} is not a TEE range of the report`);
       const base = ranges.reduce((m, r) => (r.base < m ? r.base : m), ranges[0]?.base ?? 0n);
       const end = ranges.reduce((m, r) => (r.end > m ? r.end : m), 0n);
       const first = base + q.rangeOffset;
-      if (q.pages <= 0 || q.rangeOffset < 0n || pagesEnd(first, q.pages) > end) return v('MMIO_VALIDATE_OUT_OF_RANGE', `offset 0x${q.rangeOffset.toString(16)} + ${q.pages} page(s) is outside range ${q.rangeId}`);
+      if ((q.pages <= 0 || q.rangeOffset < 0n || pagesEnd(first, q.pages) > end) && this.fw.enforces('mmio-validate-within-range')) return v('MMIO_VALIDATE_OUT_OF_RANGE', `offset 0x${q.rangeOffset.toString(16)} + ${q.pages} page(s) is outside range ${q.rangeId}`);
       const pages = Array.from({ length: q.pages }, (_, i) => ({ hpa: first + BigInt(i) * PAGE, gpa: q.gpa + BigInt(i) * PAGE }));
       const entries = pages.map((p) => rmpEntryAt(this.s.rmp, p.hpa));
       const asid = t.asid ?? 0;
       const stream = this.s.devices[dsm]?.ideStreamIds[0];
       const notAssigned = entries.findIndex((e) => !e || e.asid !== asid || e.ideStreamId !== stream);
-      if (notAssigned >= 0) return v('MMIO_VALIDATE_NOT_ASSIGNED', `page 0x${pages[notAssigned]?.hpa.toString(16)} is not assigned to ASID ${asid} with IDE stream ${stream}`);
+      if (notAssigned >= 0 && this.fw.enforces('mmio-validate-requires-assigned')) return v('MMIO_VALIDATE_NOT_ASSIGNED', `page 0x${pages[notAssigned]?.hpa.toString(16)} is not assigned to ASID ${asid} with IDE stream ${stream}`);
       const assigned = entries.filter((e) => e !== undefined);
-      if (!q.force && assigned.some((e) => e.validated !== assigned[0]?.validated)) return v('MMIO_VALIDATE_NOT_UNIFORM', 'the Validated bit is not uniform over the subrange');
+      if (!q.force && assigned.some((e) => e.validated !== assigned[0]?.validated) && this.fw.enforces('mmio-validate-requires-uniform')) return v('MMIO_VALIDATE_NOT_UNIFORM', 'the Validated bit is not uniform over the subrange');
       const mutable = assigned.findIndex((e) => !e.validated && !e.immutable);
-      if (mutable >= 0) return v('MMIO_VALIDATE_NOT_IMMUTABLE', `page 0x${pages[mutable]?.hpa.toString(16)} is not immutable`);
+      if (mutable >= 0 && this.fw.enforces('mmio-validate-requires-immutable')) return v('MMIO_VALIDATE_NOT_IMMUTABLE', `page 0x${pages[mutable]?.hpa.toString(16)} is not immutable`);
       const unmapped = assigned.findIndex((e, i) => e.pageGpa !== pages[i]?.gpa);
-      if (unmapped >= 0) return v('MMIO_VALIDATE_NOT_MAPPED', `page 0x${pages[unmapped]?.hpa.toString(16)} is mapped at GPA 0x${assigned[unmapped]?.pageGpa.toString(16)}, not 0x${pages[unmapped]?.gpa.toString(16)}`);
+      if (unmapped >= 0 && this.fw.enforces('mmio-validate-requires-mapped-gpa')) return v('MMIO_VALIDATE_NOT_MAPPED', `page 0x${pages[unmapped]?.hpa.toString(16)} is mapped at GPA 0x${assigned[unmapped]?.pageGpa.toString(16)}, not 0x${pages[unmapped]?.gpa.toString(16)}`);
       const changed = assigned.some((e) => e.validated !== q.validated);
       this.s.rmp = rmpUpdatePages(this.s.rmp, first, q.pages, (e) => ({ ...e, validated: q.validated }));
       const record = { rangeId: q.rangeId, gpa: q.gpa.toString(16), hpa: first.toString(16), pages: q.pages };
@@ -715,7 +731,7 @@ export class Psp {
       const t = this.guestTdi(tdi, gctx);
       const sdte = this.s.sdtes[tdi];
       if (!t || !sdte) return w('SDTE_WRITE_INVALID_TDI', `${tdi} is not this guest's`);
-      if (e.valid && t.status === 'UNBOUND') return w('SDTE_WRITE_TDI_NOT_BOUND', `${tdi} is not bound`);
+      if (e.valid && t.status === 'UNBOUND' && this.fw.enforces('sdte-write-requires-bound')) return w('SDTE_WRITE_TDI_NOT_BOUND', `${tdi} is not bound`);
       Object.assign(sdte, { valid: e.valid, dmaEnabled: e.valid && e.dmaEnabled, vtomEn: e.vtomEn, vtom: e.vtom.toString(16) });
       return OK;
     });
@@ -734,15 +750,15 @@ export class Psp {
     const c = (status: MmioConfigStatusName, detail: string) => fail(status, detail);
     const t = this.guestTdi(tdi, gctx);
     if (!t) return c('MMIO_CONFIG_INVALID_TDI', `${tdi} is not this guest's`);
-    if (t.status === 'UNBOUND' || !t.report) return c('MMIO_CONFIG_TDI_UNBOUND', `${tdi} is not bound`);
+    if ((t.status === 'UNBOUND' && this.fw.enforces('mmio-config-requires-bound')) || !t.report) return c('MMIO_CONFIG_TDI_UNBOUND', `${tdi} is not bound`);
     const ranges = decodeDeviceInterfaceReport(fromHex(t.report))
       .message.mmioRanges.map((r, index) => ({ r, index }))
       .filter(({ r }) => r.rangeId === rangeId);
-    if (ranges.length === 0) return c('MMIO_CONFIG_NOT_REPORTED', `range id ${rangeId} is not in the report`);
+    if (ranges.length === 0 && this.fw.enforces('guest-range-requires-reported')) return c('MMIO_CONFIG_NOT_REPORTED', `range id ${rangeId} is not in the report`);
     const nonTee = (i: number, attributes: number) => t.nonTee[i] ?? (attributes & MmioRangeAttribute.IS_NON_TEE_MEM) !== 0;
     if (write === undefined) return ok({ nonTee: ranges.every(({ r, index }) => nonTee(index, r.rangeAttributes)) });
     const fixed = ranges.find(({ r }) => (r.rangeAttributes & MmioRangeAttribute.IS_MEM_ATTR_UPDATABLE) === 0);
-    if (fixed) return c('MMIO_CONFIG_COULD_NOT_CHANGE', `range ${fixed.index} (id ${rangeId}) is not IS_MEM_ATTR_UPDATABLE`);
+    if (fixed && this.fw.enforces('mmio-config-requires-updatable')) return c('MMIO_CONFIG_COULD_NOT_CHANGE', `range ${fixed.index} (id ${rangeId}) is not IS_MEM_ATTR_UPDATABLE`);
     for (const { r, index } of ranges) {
       const attributes = (r.rangeAttributes & ~MmioRangeAttribute.IS_NON_TEE_MEM) | (write ? MmioRangeAttribute.IS_NON_TEE_MEM : 0);
       const reply = yield* exchange(this.tdisp(tdi, { messageType: 'SET_MMIO_ATTRIBUTE_REQUEST', mmioRange: { ...r, rangeAttributes: attributes } }));
@@ -763,7 +779,7 @@ export class Psp {
     const args = { hpa: e.hpa, gpa: e.gpa, pages: e.pages, asid: e.asid, assigned: 1, immutable: e.immutable ? 1 : 0 };
     return this.calls.call(RMPUPDATE, args, () => {
       const busy = overlaps(this.s.rmp, e.hpa, e.pages);
-      if (busy) return fail(RMPUPDATE_FAIL_INUSE, `pages from 0x${busy.hpa} are assigned to ASID ${busy.asid} already`);
+      if (busy && this.fw.enforces('rmp-update-requires-unassigned')) return fail(RMPUPDATE_FAIL_INUSE, `pages from 0x${busy.hpa} are assigned to ASID ${busy.asid} already`);
       const { vm, tdi, asid, ideStreamId, rangeIndex, rangeId, pages, immutable } = e;
       this.s.rmp.push({ hpa: e.hpa.toString(16), pages, gpa: e.gpa.toString(16), asid, validated: false, immutable, ideStreamId, vm, tdi, rangeIndex, rangeId });
       return OK;
@@ -790,5 +806,15 @@ export function lockFlagProblem(flags: number): string | undefined {
   if (bit(LockInterfaceFlag.BIND_P2P) !== LOCK_FLAG_MUST_BE.BIND_P2P) return 'BIND_P2P must be 0';
   if (bit(LockInterfaceFlag.ALL_REQUEST_REDIRECT) !== LOCK_FLAG_MUST_BE.ALL_REQUEST_REDIRECT) return 'ALL_REQUEST_REDIRECT must be 1';
   if (bit(LockInterfaceFlag.SYSTEM_CACHE_LINE_SIZE) !== LOCK_FLAG_MUST_BE.SYSTEM_CACHE_LINE_SIZE) return 'CACHE_LINE_SIZE must be 0';
+  return undefined;
+}
+
+/** Why TIO_INIT cannot run on this platform [REF §1], or undefined. */
+function tioInitProblem(p: PspState['platform']): string | undefined {
+  const min = TIO_MIN_FW_VERSION;
+  if (p.fw.major < min.major || (p.fw.major === min.major && p.fw.minor < min.minor)) return `firmware ${p.fw.major}.${p.fw.minor} < ${min.major}.${min.minor}`;
+  if (!p.tioFeature) return 'SNP_FEATURE_INFO does not report SEV-TIO';
+  if (!p.snpInit || !p.tioEn) return 'SNP_INIT_EX was not done with tio_en=1';
+  if (p.tioInitDone) return 'TIO is initialised already';
   return undefined;
 }

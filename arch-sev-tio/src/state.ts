@@ -1,6 +1,7 @@
-import { type Bdf, type FirmwareState, type IdeKmMessage, REPORT_PAGE_SIZE, type TdispMessage, type VmId } from '@teeio/core';
-import { injectable } from 'tsyringe';
+import { type Bdf, type FirmwareState, type IdeKmMessage, REPORT_PAGE_SIZE, RuleSwitches, type TdispMessage, type VmId } from '@teeio/core';
+import { inject, injectable } from 'tsyringe';
 import type { TdiBindStatus } from './codes.js';
+import { SEV_TIO_MODEL_OPTIONS, type SevTioModelOptions, type SevTioRuleId } from './rules.js';
 
 /**
  * What the PSP and the platform's RMP/IOMMU hold, as plain data (FIRMWARE_STATE), and, in `host`,
@@ -222,9 +223,13 @@ export const PAGE = REPORT_PAGE_SIZE;
  * issue the command again.
  */
 @injectable()
-export class SevTioFirmware implements FirmwareState {
+export class SevTioFirmware extends RuleSwitches<SevTioRuleId> implements FirmwareState {
   state: PspState = initialPspState();
   readonly programs = new Map<Bdf, Program<unknown>>();
+
+  constructor(@inject(SEV_TIO_MODEL_OPTIONS) options: SevTioModelOptions) {
+    super(options);
+  }
 
   snapshot(): unknown {
     return structuredClone(this.state);

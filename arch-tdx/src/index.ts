@@ -10,7 +10,7 @@
  * 2023 prototype's where only those describe a step (TDH.DEVIF.CREATE/REQUEST/RESPONSE/REMOVE,
  * TDH.DMAR.ADD/BLOCK/REMOVE, TDH.IQINV.REQ, TDG.DEVIF.REQUEST). See codes.ts for every status.
  */
-import { ATTESTATION_PORT, CORE_API_VERSION, FIRMWARE_STATE, IOMMU_PORT, MMIO_PORT, type PluginDeclaration, type PluginModule, TSM_PORT } from '@teeio/core';
+import { ATTESTATION_PORT, CORE_API_VERSION, ENFORCE_ALL, FIRMWARE_STATE, IOMMU_PORT, MMIO_PORT, type PluginDeclaration, type PluginModule, TSM_PORT } from '@teeio/core';
 import { type DependencyContainer, Lifecycle } from 'tsyringe';
 import { TdxHostDriver } from './host/driver.js';
 import { DevifCalls } from './module/devif.js';
@@ -24,7 +24,7 @@ import { TdxAttestation } from './ports/attestation.js';
 import { TdxIommu } from './ports/iommu.js';
 import { TdxMmio } from './ports/mmio.js';
 import { TdxTsm } from './ports/tsm.js';
-import { DEFAULT_MODEL_OPTIONS, TDX_MODEL_OPTIONS, type TdxModelOptions } from './rules.js';
+import { TDX_MODEL_OPTIONS, type TdxModelOptions } from './rules.js';
 
 export { TDX, type TdxStatus } from './codes.js';
 export { TDX_RULES, TDX_RULE_IDS, TDX_MODEL_OPTIONS, type TdxRuleId, type TdxModelOptions } from './rules.js';
@@ -64,7 +64,7 @@ export const declaration: PluginDeclaration = {
 };
 
 /** Wires the module model (one instance per run) and the host-side port classes. */
-export function register(c: DependencyContainer, options: TdxModelOptions = DEFAULT_MODEL_OPTIONS): void {
+export function register(c: DependencyContainer, options: TdxModelOptions = ENFORCE_ALL): void {
   c.register(TDX_MODEL_OPTIONS, { useValue: options });
   c.register(TdxFirmware, { useClass: TdxFirmware }, { lifecycle: Lifecycle.ContainerScoped });
   c.register(FIRMWARE_STATE, { useToken: TdxFirmware });

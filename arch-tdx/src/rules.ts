@@ -1,3 +1,4 @@
+import { type ModelOptions, ruleIdsOf } from '@teeio/core';
 import type { InjectionToken } from 'tsyringe';
 
 /**
@@ -33,13 +34,7 @@ export const TDX_RULES = {
 } as const;
 
 export type TdxRuleId = keyof typeof TDX_RULES;
-export const TDX_RULE_IDS = Object.keys(TDX_RULES) as TdxRuleId[];
-
-/** Options of the module model for one run. */
-export interface TdxModelOptions {
-  /** Rules the model does not enforce in this run (to see what each one prevents). */
-  readonly ablate: readonly TdxRuleId[];
-}
-
+export const TDX_RULE_IDS = ruleIdsOf(TDX_RULES);
+/** Options of the module model for one run: the rules it does not enforce. */
+export type TdxModelOptions = ModelOptions<TdxRuleId>;
 export const TDX_MODEL_OPTIONS: InjectionToken<TdxModelOptions> = Symbol.for('teeio.arch-tdx.model-options');
-export const DEFAULT_MODEL_OPTIONS: TdxModelOptions = Object.freeze({ ablate: [] });

@@ -1,4 +1,4 @@
-import { type Bdf, type CallArgs, FIRMWARE_CALLS, type FirmwareCalls, type FirmwareState, type FwResult, type VmId, fail } from '@teeio/core';
+import { type Bdf, type CallArgs, FIRMWARE_CALLS, type FirmwareCalls, type FirmwareState, type FwResult, RuleSwitches, type VmId, fail } from '@teeio/core';
 import { inject, injectable } from 'tsyringe';
 import { type CcaStatus, RMI_STATUS, RSI_STATUS, x0Of } from '../codes.js';
 import { CCA_MODEL_OPTIONS, type CcaModelOptions, type CcaRuleId } from '../rules.js';
@@ -14,9 +14,8 @@ const isCcaStatus = (code: string): code is CcaStatus => Object.hasOwn(RMI_STATU
  * through those calls.
  */
 @injectable()
-export class RmmFirmware implements FirmwareState {
+export class RmmFirmware extends RuleSwitches<CcaRuleId> implements FirmwareState {
   state: RmmState = initialRmmState();
-  private readonly ablated: ReadonlySet<CcaRuleId>;
   /** x0's index and x1/x2 the running call returns with its status. */
   private out: { index?: number; x1?: string; x2?: number } = {};
 
@@ -24,7 +23,7 @@ export class RmmFirmware implements FirmwareState {
     @inject(FIRMWARE_CALLS) private readonly calls: FirmwareCalls,
     @inject(CCA_MODEL_OPTIONS) options: CcaModelOptions,
   ) {
-    this.ablated = new Set(options.ablate);
+    super(options);
   }
 
   snapshot(): unknown {
@@ -33,11 +32,6 @@ export class RmmFirmware implements FirmwareState {
 
   restore(state: unknown): void {
     this.state = structuredClone(state as RmmState);
-  }
-
-  /** Whether the model enforces `rule` in this run (all do, unless a run ablates some). */
-  enforces(rule: CcaRuleId): boolean {
-    return !this.ablated.has(rule);
   }
 
   /**

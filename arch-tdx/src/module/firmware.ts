@@ -1,4 +1,4 @@
-import { type Bdf, type CallArgs, FIRMWARE_CALLS, type FirmwareCalls, type FirmwareState, type FwResult, type VmId, fail } from '@teeio/core';
+import { type Bdf, type CallArgs, FIRMWARE_CALLS, type FirmwareCalls, type FirmwareState, type FwResult, RuleSwitches, type VmId, fail } from '@teeio/core';
 import { inject, injectable } from 'tsyringe';
 import { TDX } from '../codes.js';
 import { TDX_MODEL_OPTIONS, type TdxModelOptions, type TdxRuleId } from '../rules.js';
@@ -25,15 +25,14 @@ export type Transfer = { readonly response: string } | { readonly failed: string
  * call classes; the host-side port classes reach the module only through those calls.
  */
 @injectable()
-export class TdxFirmware implements FirmwareState {
+export class TdxFirmware extends RuleSwitches<TdxRuleId> implements FirmwareState {
   state: TdxState = initialTdxState();
-  private readonly ablated: ReadonlySet<TdxRuleId>;
 
   constructor(
     @inject(FIRMWARE_CALLS) private readonly calls: FirmwareCalls,
     @inject(TDX_MODEL_OPTIONS) options: TdxModelOptions,
   ) {
-    this.ablated = new Set(options.ablate);
+    super(options);
   }
 
   snapshot(): unknown {
@@ -42,11 +41,6 @@ export class TdxFirmware implements FirmwareState {
 
   restore(state: unknown): void {
     this.state = structuredClone(state as TdxState);
-  }
-
-  /** Whether the model enforces `rule` in this run (all do, unless a run ablates some). */
-  enforces(rule: TdxRuleId): boolean {
-    return !this.ablated.has(rule);
   }
 
   /** A SEAMCALL or TDCALL by its TDX name. */

@@ -23,6 +23,7 @@ const GROUPS: Readonly<Record<string, () => Promise<CommandGroup>>> = {
   matrix: async () => (await import('./commands/matrix.js')).matrixCommand,
   overview: async () => (await import('./commands/overview.js')).overviewCommand,
   'init-arch': async () => (await import('./commands/init-arch.js')).initArchCommand,
+  conformance: async () => (await import('./commands/conformance.js')).conformanceCommand,
 };
 
 /** The groups `argv` needs: the one it names, or all of them (for help and unknown commands). */

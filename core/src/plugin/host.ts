@@ -1,6 +1,6 @@
 import { checkPluginModule } from './check-declaration.js';
 import { checkPluginSet } from './check-set.js';
-import { importPluginModule } from './import-module.js';
+import { type ModuleExports, importPluginModule } from './import-module.js';
 import type { LoadedPlugin, PluginSet } from './loaded-plugin.js';
 import { probeConstruction } from './probe-construction.js';
 import { PluginRefusal } from './refusal.js';
@@ -8,14 +8,23 @@ import { probeRegistration } from './registration.js';
 import type { LoadRequest } from './request.js';
 import type { PluginSpecifier } from './specifier.js';
 
-/** Everything one plugin must pass on its own: import, declaration, probe registration and construction. */
+/**
+ * The checks a plugin module must pass on its own once imported: declaration, probe registration
+ * and construction. Throws PluginRefusal. The conformance kit admits a module it was handed the
+ * same way.
+ */
+export function admitModule(given: string, exports: ModuleExports): LoadedPlugin {
+  const module = checkPluginModule(given, exports);
+  probeRegistration(given, module);
+  const plugin = { specifier: given, declaration: module.declaration, module };
+  probeConstruction(plugin);
+  return plugin;
+}
+
+/** Everything one plugin must pass on its own: import, then admission. */
 async function loadOne(spec: PluginSpecifier): Promise<LoadedPlugin | PluginRefusal> {
   try {
-    const module = checkPluginModule(spec.given, await importPluginModule(spec));
-    probeRegistration(spec.given, module);
-    const plugin = { specifier: spec.given, declaration: module.declaration, module };
-    probeConstruction(plugin);
-    return plugin;
+    return admitModule(spec.given, await importPluginModule(spec));
   } catch (e) {
     if (e instanceof PluginRefusal) return e;
     throw e;

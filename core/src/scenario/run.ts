@@ -1,13 +1,10 @@
 import type { DependencyContainer } from 'tsyringe';
-import { INVARIANTS } from '../invariants/index.js';
-import { InvariantChecker, InvariantViolation, type Violation } from '../invariants/checker.js';
-import { Engine, type FlowOutcome, type StepRecord } from '../lifecycle/engine.js';
+import { InvariantViolation, type Violation } from '../invariants/checker.js';
+import type { FlowOutcome, StepRecord } from '../lifecycle/engine.js';
 import type { LoadedPlugin } from '../plugin/loaded-plugin.js';
 import type { TraceEntry } from '../trace/tracer.js';
-import { World } from '../world/world.js';
-import { runAction } from './actions.js';
+import { ScenarioDriver } from './driver.js';
 import { type ExpectationResult, evaluate, expectationsFor } from './expectations.js';
-import { worldSpecOf } from './load.js';
 import type { Scenario } from './scenario.js';
 
 /**
@@ -56,39 +53,33 @@ export interface RunOptions {
  * The first violation stops the run; it is reported with its step and the trace so far.
  */
 export function runScenario(scenario: Scenario, plugin: LoadedPlugin, parent: DependencyContainer, options: RunOptions = {}): RunReport {
-  const spec = worldSpecOf(scenario, options.seed);
-  const w = new World(spec, plugin, parent);
-  const checker = new InvariantChecker(INVARIANTS, options.invariants ?? true);
-  const { plans, semantics } = plugin.declaration;
-  const engine = new Engine(w, plans, semantics.unwind, checker);
-  const flows: FlowOutcome[] = [];
+  const d = new ScenarioDriver(scenario, plugin, parent, options);
   const violations: Violation[] = [];
   let at = '/vms';
   try {
-    checker.afterBatch(w, at, () => spec.vms.forEach((vm) => engine.step('vm.create', { vm })));
+    d.createVms();
     scenario.steps.forEach((action, i) => {
       at = `/steps/${i}`;
-      flows.push(...runAction(w, engine, action).flows);
-      checker.afterAction(w, at);
+      d.act(action, at);
     });
-    checker.atEnd(w);
+    d.finish();
   } catch (e) {
     if (!(e instanceof InvariantViolation)) throw new PluginRunError(plugin.declaration.name, at, e instanceof Error ? e.message : String(e));
     violations.push(e.violation);
   }
-  const expectations = evaluate(expectationsFor(scenario, plugin.declaration.arch), { w, steps: engine.records, flows, violations });
+  const expectations = evaluate(expectationsFor(scenario, plugin.declaration.arch), { w: d.w, steps: d.engine.records, flows: d.flows, violations });
   return {
     arch: plugin.declaration.arch,
     plugin: plugin.declaration.name,
     firmware: plugin.declaration.firmware.name,
     scenario: scenario.name,
-    seed: spec.seed,
+    seed: d.w.spec.seed,
     outcome: expectations.every((x) => x.ok) ? 'pass' : 'fail',
-    trace: w.tracer.entries,
+    trace: d.w.tracer.entries,
     violations,
     expectations,
-    flows,
-    steps: engine.records,
-    ...(options.stateHash === false ? {} : { stateHash: w.hash() }),
+    flows: d.flows,
+    steps: d.engine.records,
+    ...(options.stateHash === false ? {} : { stateHash: d.w.hash() }),
   };
 }

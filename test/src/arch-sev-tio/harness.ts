@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as sev from '@teeio/arch-sev-tio';
-import type { Psp, SevTioFirmware, SevTioHost, SevTioIommu, SevTioMmio, SevTioTsm } from '@teeio/arch-sev-tio';
+import type { Psp, SevTioFirmware, SevTioHost, SevTioIommu, SevTioMmio, SevTioRuleId, SevTioTsm } from '@teeio/arch-sev-tio';
 import {
   type Bdf,
   type FlowName,
@@ -28,6 +28,9 @@ import { container } from 'tsyringe';
 
 /** The plugin as the plugin host would load it. */
 export const SEV: LoadedPlugin = { specifier: '@teeio/arch-sev-tio', declaration: sev.declaration, module: sev };
+
+/** The plugin with some of its model's rules ablated. */
+export const sevPlugin = (ablate: readonly SevTioRuleId[] = []): LoadedPlugin => ({ ...SEV, module: sev.withModelOptions({ ablate }) });
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const EXAMPLES = `${ROOT}examples/`;
@@ -67,7 +70,7 @@ export function scenario(steps: Scenario['steps'], more: Partial<Scenario> = {})
   );
 }
 
-export const run = (s: Scenario, o: RunOptions = {}): RunReport => runScenario(s, SEV, container, o);
+export const run = (s: Scenario, o: RunOptions = {}, ablate: readonly SevTioRuleId[] = []): RunReport => runScenario(s, sevPlugin(ablate), container, o);
 
 /** Firmware calls (and platform events the model records as the firmware's) of a trace. */
 export const firmwareEntries = (trace: readonly TraceEntry[]): TraceEntry[] => trace.filter((e) => e.actor === 'firmware');
@@ -82,8 +85,8 @@ export class Rig {
   readonly e: Engine;
 
   /** `s` gives the platform, VMs and assignments; its steps are not run (the test drives the rig). */
-  constructor(s: Scenario = scenario([{ flow: 'connect', dsm: DSM }])) {
-    this.w = new World(worldSpecOf(s), SEV, container);
+  constructor(s: Scenario = scenario([{ flow: 'connect', dsm: DSM }]), ablate: readonly SevTioRuleId[] = []) {
+    this.w = new World(worldSpecOf(s), sevPlugin(ablate), container);
     this.e = new Engine(this.w, SEV.declaration.plans, SEV.declaration.semantics.unwind, this.checker);
     for (const vm of s.vms) this.e.step('vm.create', { vm });
   }

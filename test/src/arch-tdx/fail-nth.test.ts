@@ -10,9 +10,11 @@ import { example, runTdx } from './harness.js';
  * invariant broken at any step, and the run must end with nothing left in the module.
  */
 
-/** Scenarios that end with the VM destroyed and the DSM disconnected: the module must be empty after them. */
+/**
+ * Scenarios that end with the VM destroyed and the DSM disconnected: the module must be empty after
+ * them. The lifecycle's sweep is the conformance kit's (conformance.test.ts).
+ */
 const SCENARIOS = [
-  'lifecycle.json',
   'vfio-close-while-bound.json',
   'vm-destroy-bound.json',
   'flr-bound.json',

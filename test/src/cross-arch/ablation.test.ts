@@ -2,10 +2,10 @@
  * Removing a rule from an arch's model changes the matrix cell that depends on it: the matrix
  * is derived from execution, not written down.
  */
-import { type LoadedPlugin, type PlanStep, type Plans, QUESTIONS, archRuns, matrixOf } from '@teeio/core';
+import { type LoadedPlugin, QUESTIONS, archRuns, matrixOf } from '@teeio/core';
 import { describe, expect, it } from 'vitest';
 import { ccaPlugin } from '../arch-cca/harness.js';
-import { SEV } from '../arch-sev-tio/harness.js';
+import { sevPlugin } from '../arch-sev-tio/harness.js';
 import { tdxPlugin } from '../arch-tdx/harness.js';
 import { allExamples } from './plugins.js';
 
@@ -29,14 +29,8 @@ describe('ablating a rule changes its matrix cell', () => {
     expect(cell(ccaPlugin(['realm-destroy-requires-no-vdev']), 'vm-destroy-bound')).toMatch(/^not refused/);
   });
 
-  it('SEV-TIO without RUN at attest (its accept plan with the RUN request after MMIO validation): the RUN cell moves', () => {
-    // arch-sev-tio has no ablation switch in its firmware model; its RUN-at-attest rule lives in its plan.
-    const accept = SEV.declaration.plans.accept;
-    const run = accept.find((p) => p.step === 'guest.request-run') as PlanStep;
-    const reordered: Plans = { ...SEV.declaration.plans, accept: [...accept.filter((p) => p !== run), run] };
-    const declaration = { ...SEV.declaration, plans: reordered };
-    const without: LoadedPlugin = { ...SEV, declaration, module: { ...SEV.module, declaration } };
-    expect(cell(SEV, 'run')).toMatch(/after guest\.verify-evidence/);
-    expect(cell(without, 'run')).not.toMatch(/after guest\.verify-evidence/);
+  it('SEV-TIO without snp-decommission-requires-no-bound-tdi: VM destroy with a bound TDI is no longer refused', () => {
+    expect(cell(sevPlugin(), 'vm-destroy-bound')).toMatch(/^refused: SNP_DECOMMISSION SEV_RET_IN_USE/);
+    expect(cell(sevPlugin(['snp-decommission-requires-no-bound-tdi']), 'vm-destroy-bound')).toMatch(/^not refused/);
   });
 });

@@ -29,7 +29,8 @@ export const declaration: PluginDeclaration = {
       'The emulated TSM of the kernel sample: LOCK at bind, START at the guest request, STOP at unbind; it enforces no order, so the invariants alone judge a plan.',
     flrPolicy: 'vfio-unbinds',
     vmDestroyRequiresUnbind: false,
-    unwind: { connect: 'disconnect', createVpci: 'vfioClose', bind: 'unbind', accept: 'unbind' },
+    // A teardown flow unwinds with itself: run again, it finishes what a failed step left.
+    unwind: { connect: 'disconnect', createVpci: 'vfioClose', bind: 'unbind', accept: 'unbind', unlock: 'unbind', unbind: 'unbind', vfioClose: 'vfioClose', flr: 'flr', vmDestroy: 'vmDestroy', disconnect: 'disconnect' },
   },
   plans: DEVSEC_PLANS,
 };

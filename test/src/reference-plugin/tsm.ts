@@ -84,8 +84,15 @@ export class DevsecTsm implements TsmPort {
     });
   }
 
+  /**
+   * Refused while a TDI of the DSM is bound, unless forced: the kernel unbinds every TDI before
+   * it disconnects (pci_tsm_unbind_all), and a session torn down under a bound TDI would leave it
+   * locked with no stream.
+   */
   disconnect(dsm: Bdf, force: boolean): FwResult {
     return this.calls.call('DEVSEC.DISCONNECT', { dsm, force }, () => {
+      const bound = Object.keys(this.s.tdis).filter((tdi) => this.link.dsmOf(tdi) === dsm);
+      if (bound.length > 0 && !force) return fail('DEVSEC_TDI_BOUND', `${dsm} still has bound TDIs: ${bound.join(', ')}`);
       this.s.sessions = this.s.sessions.filter((d) => d !== dsm);
       this.s.streams = this.s.streams.filter((x) => x.dsm !== dsm);
       return OK;
@@ -108,7 +115,11 @@ export class DevsecTsm implements TsmPort {
       if (!lock.ok) return lock;
       if (lock.value.messageType !== 'LOCK_INTERFACE_RESPONSE') return fail('DEVSEC_LOCK_FAILED', lock.value.messageType);
       const report = this.readReport(tdi);
-      if (!report.ok) return report;
+      if (!report.ok) {
+        // The host binds nothing on a failed bind, so nothing would ever unlock this TDI.
+        this.stopInterface(tdi);
+        return report;
+      }
       const nonce = lock.value.startInterfaceNonce;
       this.s.tdis[tdi] = { vm, guestRid, report: toHex(report.value), nonce: toHex(nonce), freshness: sha384(nonce).slice(0, 32) };
       return ok(report.value);
@@ -131,12 +142,16 @@ export class DevsecTsm implements TsmPort {
 
   stop(tdi: Bdf): FwResult {
     return this.calls.call('DEVSEC.STOP', { tdi }, () => {
-      const r = this.link.tdisp(tdi, { version: 0x10, messageType: 'STOP_INTERFACE_REQUEST', interfaceId: this.interfaceId(tdi) });
+      const r = this.stopInterface(tdi);
       if (!r.ok) return r;
       const t = this.s.tdis[tdi];
       if (t) delete t.nonce;
       return OK;
     });
+  }
+
+  private stopInterface(tdi: Bdf) {
+    return this.link.tdisp(tdi, { version: 0x10, messageType: 'STOP_INTERFACE_REQUEST', interfaceId: this.interfaceId(tdi) });
   }
 
   unbind(tdi: Bdf): FwResult {

@@ -1,0 +1,6 @@
+import * as plugin from '@teeio/arch-sev-tio';
+import { conformance } from '@teeio/core/conformance';
+
+// The conformance kit (declaration, ports, plans, examples, wrong orders, fail_nth over the
+// lifecycle, snapshots, determinism): this folder's other tests are of what only sev-tio does.
+conformance(plugin, { name: '@teeio/arch-sev-tio' });
