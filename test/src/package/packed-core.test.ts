@@ -9,7 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
  * @teeio/core as a stranger gets it: `npm pack -w core`, installed into an empty folder outside
  * the repository, offline. Its dependencies come from tarballs packed from the repository's
  * node_modules (what `npm ci` installed), so no registry is asked; dev tools the checks need
- * (tsc, @types/node) are run from the repository or linked from it.
+ * (tsc, @types/node, vitest, tsx: what a new backend's `npm install` adds) are run from the
+ * repository or linked from it.
  */
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
@@ -118,4 +119,27 @@ describe('teeio init-arch from the packed core', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/TODO src\/firmware\/device\.ts: connect\(\)/);
   }, 60_000);
+});
+
+interface VitestJson {
+  readonly testResults: readonly { readonly assertionResults: readonly { readonly title: string; readonly status: string; readonly failureMessages: readonly string[] }[] }[];
+}
+
+describe('the conformance kit in a new backend, from the packed core', () => {
+  it('runs one test per check and fails only where the author must fill, each failure naming the file to edit', () => {
+    // What the backend's `npm install` adds: vitest runs the kit, tsx lets the core (which vitest
+    // leaves to Node) import the backend's TypeScript.
+    for (const tool of ['vitest', 'tsx']) symlinkSync(join(ROOT, 'node_modules', tool), join(dir, 'node_modules', tool));
+    const demo = join(dir, 'kit-demo');
+    expect(teeio(['init-arch', 'demo', 'kit-demo']).status).toBe(0);
+    const out = join(dir, 'kit.json');
+    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=json', `--outputFile=${out}`], { cwd: demo, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(1);
+    const tests = (JSON.parse(readFileSync(out, 'utf8')) as VitestJson).testResults.flatMap((f) => f.assertionResults);
+    const failed = tests.filter((t) => t.status === 'failed');
+    // The skeleton's declaration, ports and plans are complete: what fails is what runs its firmware.
+    expect(tests.filter((t) => t.status === 'passed').map((t) => t.title.split(':')[0])).toEqual(expect.arrayContaining(['declaration', 'ports', 'plans']));
+    expect(failed.length).toBeGreaterThan(0);
+    for (const t of failed) expect(t.failureMessages.join('\n'), t.title).toMatch(/TODO src\/[\w/-]+\.ts: \w+\(/);
+  }, 120_000);
 });

@@ -29,7 +29,7 @@ export const PLANS: Plans = {
     { step: 'guest.request-run' },
     { step: 'guest.enable-dma' },
   ],
-  unlock: [{ step: 'guest.disable-dma' }, { step: 'guest.release-mmio' }, { step: 'guest.request-unlock' }, ...unbind.slice(1), { step: 'vfio.recover-mmio' }],
+  unlock: [{ step: 'guest.disable-dma' }, { step: 'guest.release-mmio' }, { step: 'guest.request-unlock' }, ...unbind, { step: 'vfio.recover-mmio' }],
   unbind: [...unbind, { step: 'vfio.recover-mmio' }],
   vfioClose: [...unbind, { step: 'iommufd.vdevice-destroy' }, { step: 'vfio.close' }],
   flr: [...unbind, { step: 'vfio.revoke-mmio' }, { step: 'pci.flr' }, { step: 'vfio.recover-mmio' }],
