@@ -16,8 +16,8 @@ export interface BackendSpec {
   readonly coreSpec: string;
 }
 
-/** npm leaves `.gitignore` out of a package, so the template ships it without the dot. */
-const RENAMED: Readonly<Record<string, string>> = { 'package.json.template': 'package.json', gitignore: '.gitignore' };
+/** npm leaves `.gitignore` and `.npmrc` out of a package, so the template ships them without the dot. */
+const RENAMED: Readonly<Record<string, string>> = { 'package.json.template': 'package.json', gitignore: '.gitignore', npmrc: '.npmrc' };
 
 function* templateFiles(dir: string): Generator<string> {
   for (const entry of readdirSync(dir).sort()) {

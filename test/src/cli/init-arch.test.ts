@@ -21,7 +21,7 @@ describe('teeio init-arch', () => {
     const r = await teeio(['init-arch', 'cove-io'], cwd);
     expect([r.code, r.err]).toEqual([0, '']);
     expect(tree(join(cwd, 'cove-io'))).toEqual([
-      '.gitignore', 'README.md', 'package.json',
+      '.gitignore', '.npmrc', 'README.md', 'package.json',
       'src/codes.ts', 'src/firmware/device.ts', 'src/firmware/firmware.ts', 'src/firmware/state.ts', 'src/firmware/tdi.ts', 'src/firmware/vm.ts',
       'src/index.ts', 'src/plans.ts',
       'src/ports/attestation.ts', 'src/ports/iommu.ts', 'src/ports/mmio.ts', 'src/ports/tsm.ts',

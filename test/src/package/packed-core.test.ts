@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -127,11 +127,17 @@ interface VitestJson {
 
 describe('the conformance kit in a new backend, from the packed core', () => {
   it('runs one test per check and fails only where the author must fill, each failure naming the file to edit', () => {
-    // What the backend's `npm install` adds: vitest runs the kit, tsx lets the core (which vitest
-    // leaves to Node) import the backend's TypeScript.
-    for (const tool of ['vitest', 'tsx']) symlinkSync(join(ROOT, 'node_modules', tool), join(dir, 'node_modules', tool));
-    const demo = join(dir, 'kit-demo');
     expect(teeio(['init-arch', 'demo', 'kit-demo']).status).toBe(0);
+    const demo = join(dir, 'kit-demo');
+    // The backend's `npm install`, as its .npmrc (install-links) makes it: the core copied into its
+    // node_modules (its dependencies found further up, where the core was installed), and the
+    // devDependencies that run the kit beside it: vitest, and tsx for the core to import the
+    // backend's TypeScript. From a link the core would look for them beside its own folder.
+    expect(readFileSync(join(demo, '.npmrc'), 'utf8')).toMatch(/^install-links=true$/m);
+    mkdirSync(join(demo, 'node_modules/@teeio'), { recursive: true });
+    execFileSync('tar', ['-xzf', join(dir, 'tgz', packed.filename), '-C', join(demo, 'node_modules/@teeio')]);
+    renameSync(join(demo, 'node_modules/@teeio/package'), join(demo, 'node_modules/@teeio/core'));
+    for (const tool of ['vitest', 'tsx']) symlinkSync(join(ROOT, 'node_modules', tool), join(demo, 'node_modules', tool));
     const out = join(dir, 'kit.json');
     const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=json', `--outputFile=${out}`], { cwd: demo, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(1);
