@@ -12,5 +12,8 @@ await build({
   target: 'node20',
   packages: 'external',
   sourcemap: 'linked',
+  // esbuild hoists the external imports of lazily initialised modules above the entry's own, so
+  // index.ts's `import 'reflect-metadata'` would run after tsyringe's check for it: first, here.
+  banner: { js: "import 'reflect-metadata';" },
   logLevel: 'warning',
 });

@@ -1,6 +1,9 @@
 /**
  * @teeio/core public API. Plugins import only from here.
  */
+// First: tsyringe needs the Reflect metadata API when its decorators run, so a plugin (or its
+// test) that imports the core first needs no `import 'reflect-metadata'` of its own.
+import 'reflect-metadata';
 export * from './wire/index.js';
 export * from './util/seeded-random.js';
 export * from './util/canonical.js';
@@ -13,6 +16,7 @@ export * from './ports/mmio.js';
 export * from './ports/iommu.js';
 export * from './ports/attestation.js';
 export * from './ports/tokens.js';
+export { PORT_METHODS } from './ports/methods.js';
 export * from './trace/actor.js';
 export * from './trace/tracer.js';
 export * from './faults/fault-plan.js';
@@ -21,6 +25,7 @@ export * from './firmware/model-rules.js';
 export * from './lifecycle/vocabulary.js';
 export * from './lifecycle/plan.js';
 export * from './plugin/declaration.js';
+export * from './plugin/di.js';
 export * from './device/index.js';
 export { PluginRefusal, REFUSAL_REASONS, type RefusalReason } from './plugin/refusal.js';
 export * from './plugin/specifier.js';

@@ -22,6 +22,7 @@ const GROUPS: Readonly<Record<string, () => Promise<CommandGroup>>> = {
   compare: async () => (await import('./commands/compare.js')).compareCommand,
   matrix: async () => (await import('./commands/matrix.js')).matrixCommand,
   overview: async () => (await import('./commands/overview.js')).overviewCommand,
+  'init-arch': async () => (await import('./commands/init-arch.js')).initArchCommand,
   conformance: async () => (await import('./commands/conformance.js')).conformanceCommand,
 };
 

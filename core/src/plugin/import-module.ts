@@ -1,28 +1,52 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkBeforeImport } from './preflight.js';
 import { PluginRefusal, firstLine } from './refusal.js';
 import type { PluginSpecifier } from './specifier.js';
 
 /** The module's exports, not yet trusted to be a plugin. */
 export type ModuleExports = Readonly<Record<string, unknown>>;
 
+/** tsx's loader API, imported only for a TypeScript plugin (tsx is an optional peer of the core). */
+export type TsxLoader = () => Promise<{ register(options: { tsconfig?: string }): unknown }>;
+const importTsx: TsxLoader = () => import('tsx/esm/api');
+
 /** Node says where it looked up a module; that is the host's file, which is only noise here. */
 const notFoundDetail = (e: unknown) => firstLine(e).replace(/ imported from .*$/, '');
 
+/** esbuild's "Transform failed with N errors:" says nothing; its first `file:line:col: ERROR: …` line does. */
+function importProblem(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.split('\n').find((l) => l.includes(': ERROR: ')) ?? firstLine(e);
+}
+
+/** Why importing failed, as the refusal that tells the author what to change. */
+function refusalFor(spec: PluginSpecifier, e: unknown): PluginRefusal {
+  if (e instanceof PluginRefusal) return e;
+  const problem = importProblem(e);
+  if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
+    return new PluginRefusal(spec.given, 'module-not-found', `module not found: ${notFoundDetail(e)}`);
+  }
+  if (/experimental decorators/i.test(problem)) {
+    const where = spec.importable.startsWith('file:') ? nearestTsconfig(fileURLToPath(spec.importable)) : undefined;
+    return new PluginRefusal(spec.given, 'no-experimental-decorators', `decorators need "experimentalDecorators": true and "emitDecoratorMetadata": true in ${where ?? 'the plugin\'s tsconfig.json (none found)'}: ${problem}`, e);
+  }
+  return new PluginRefusal(spec.given, 'import-failed', `cannot import the module: ${problem}`, e);
+}
+
 /**
  * Imports the plugin's module: the only plugin code that runs before registration is its
- * top-level code. A module that cannot be found is refused, and so is one that fails to load
- * (its top level throws, node cannot load its file type).
+ * top-level code. Its package is checked first (module type, second copies of what the core
+ * shares); a module that cannot be found is refused, and so is one that fails to load (its
+ * top level throws, node cannot load its file type, its TypeScript does not compile).
  */
-export async function importPluginModule(spec: PluginSpecifier): Promise<ModuleExports> {
+export async function importPluginModule(spec: PluginSpecifier, loadTsx: TsxLoader = importTsx): Promise<ModuleExports> {
   try {
-    return await importTolerantOfTypeScript(spec.importable);
+    checkBeforeImport(spec);
+    return await importTolerantOfTypeScript(spec, loadTsx);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
-      throw new PluginRefusal(spec.given, 'module-not-found', `module not found: ${notFoundDetail(e)}`);
-    }
-    throw new PluginRefusal(spec.given, 'import-failed', `cannot import the module: ${firstLine(e)}`, e);
+    throw refusalFor(spec, e);
   }
 }
 
@@ -35,17 +59,28 @@ function nearestTsconfig(file: string): string | undefined {
   }
 }
 
+/** tsx, or a refusal saying how to do without: a missing tsx is not a missing plugin. */
+async function tsxFor(spec: PluginSpecifier, loadTsx: TsxLoader): Promise<Awaited<ReturnType<TsxLoader>>> {
+  try {
+    return await loadTsx();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    throw new PluginRefusal(spec.given, 'tsx-missing', 'a TypeScript plugin needs tsx to run from source: install it (npm install -D tsx) or build the plugin and name its .js file');
+  }
+}
+
 /**
  * Imports the module; when node cannot load a TypeScript file (the compiled CLI has no loader),
  * registers tsx with the plugin's own tsconfig and tries again, so an arch author can run a
  * plugin from its source without a build step.
  */
-async function importTolerantOfTypeScript(importable: string): Promise<ModuleExports> {
+async function importTolerantOfTypeScript(spec: PluginSpecifier, loadTsx: TsxLoader): Promise<ModuleExports> {
+  const { importable } = spec;
   try {
     return (await import(importable)) as ModuleExports;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ERR_UNKNOWN_FILE_EXTENSION' || !importable.startsWith('file:')) throw e;
-    const { register } = await import('tsx/esm/api');
+    const { register } = await tsxFor(spec, loadTsx);
     const tsconfig = nearestTsconfig(fileURLToPath(importable));
     register(tsconfig ? { tsconfig } : {});
     // Node remembers the failed import of that URL; a query makes it a fresh module request.

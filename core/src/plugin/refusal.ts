@@ -4,6 +4,10 @@
  */
 export const REFUSAL_REASONS = [
   'module-not-found',
+  'duplicate-dependency',
+  'commonjs-package',
+  'tsx-missing',
+  'no-experimental-decorators',
   'import-failed',
   'no-declaration',
   'no-register',
@@ -14,6 +18,7 @@ export const REFUSAL_REASONS = [
   'register-threw',
   'register-async',
   'construction-threw',
+  'missing-port-method',
   'duplicate-arch',
   'unmet-dependency',
 ] as const;

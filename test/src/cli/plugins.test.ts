@@ -70,6 +70,7 @@ describe('teeio plugins', () => {
     [['./core-api-mismatch.js'], './core-api-mismatch.js', 'core-api-mismatch', /needs core API \^99\.0\.0/],
     [['./missing-port-declared.js'], './missing-port-declared.js', 'missing-port', /does not provide the port\(s\) attestation/],
     [['./missing-port-registered.js'], './missing-port-registered.js', 'missing-port', /did not register the declared port\(s\) attestation/],
+    [['./missing-port-method.js'], './missing-port-method.js', 'missing-port-method', /the iommu port has no method t1Translates\(\)/],
     [['./register-throws.js'], './register-throws.js', 'register-threw', /register\(\) threw: fixture: no firmware model configured/],
     [['./valid.js', './duplicate-arch.js'], './duplicate-arch.js', 'duplicate-arch', /arch "fixture" is already provided by plugin \.\/valid\.js/],
     [['./depends-on-valid.js'], './depends-on-valid.js', 'unmet-dependency', /depends on "fixture-valid", which is not loaded/],
