@@ -12,5 +12,8 @@ export default defineConfig({
     include: ['core/test/**/*.test.ts', 'arch-*/test/**/*.test.ts', 'test/src/**/*.test.ts'],
     setupFiles: ['test/src/setup.ts'],
     pool: 'forks',
+    // Tests assert behaviour, not speed: several spawn the built CLI, which on a loaded 2-core
+    // machine takes seconds to start. The timeout only catches a hang.
+    testTimeout: 30_000,
   },
 });

@@ -73,6 +73,13 @@ describe('runConformance', () => {
     expect(r.checks.slice(1).every((c) => c.outcome === 'fail' && c.detail.startsWith('not run'))).toBe(true);
   });
 
+  it('reports a port without one of its methods under the ports check, not as a bad declaration', async () => {
+    const r = await runConformance(`${FIXTURES}missing-port-method.js`, { only: ['declaration', 'ports'] });
+    expect(r.refused).toMatchObject({ reason: 'missing-port-method' });
+    expect(r.checks[0]).toMatchObject({ id: 'declaration', outcome: 'pass' });
+    expect(r.checks[1]).toMatchObject({ id: 'ports', outcome: 'fail', detail: expect.stringMatching(/^missing-port-method: .*has no method/) });
+  });
+
   it('runs only the checks asked for, and rejects an unknown one', async () => {
     const r = await runConformance(`${FIXTURES}valid.js`, { only: ['declaration', 'plans'] });
     expect(r.checks.map((c) => [c.id, c.outcome])).toEqual([

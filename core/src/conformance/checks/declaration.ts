@@ -2,7 +2,7 @@ import { PluginRefusal, type RefusalReason } from '../../plugin/refusal.js';
 import { type ConformanceCheck, findings, passed } from '../check.js';
 
 /** Refusals about what register() registers and constructs; any other is about the module and its declaration. */
-export const PORT_REFUSALS: readonly RefusalReason[] = ['missing-port', 'register-threw', 'register-async', 'construction-threw'];
+export const PORT_REFUSALS: readonly RefusalReason[] = ['missing-port', 'missing-port-method', 'register-threw', 'register-async', 'construction-threw'];
 
 /** The refusal, when it is about the module or its declaration. */
 export const declarationRefusal = (admitted: unknown): PluginRefusal | undefined =>
