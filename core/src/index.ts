@@ -62,3 +62,4 @@ export { QUESTIONS, type Question } from './compare/matrix/questions.js';
 export { ArchRuns } from './compare/matrix/runs.js';
 export { MATRIX_SCHEMA } from './compare/matrix/schema.js';
 export type { TdiAfter } from './lifecycle/tdi-after.js';
+export * from './sweep/fault-sweep.js';

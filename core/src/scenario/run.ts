@@ -1,4 +1,5 @@
 import type { DependencyContainer } from 'tsyringe';
+import type { FaultKind } from '../faults/fault-plan.js';
 import { INVARIANTS } from '../invariants/index.js';
 import { InvariantChecker, InvariantViolation, type Violation } from '../invariants/checker.js';
 import { Engine, type FlowOutcome, type StepRecord } from '../lifecycle/engine.js';
@@ -38,6 +39,8 @@ export interface RunReport {
   readonly expectations: readonly ExpectationResult[];
   readonly flows: readonly FlowOutcome[];
   readonly steps: readonly StepRecord[];
+  /** How many calls of each fault kind the run made (the fail_nth positions), and the injections that fired (`kind#n`). */
+  readonly faults: { readonly counts: Readonly<Record<FaultKind, number>>; readonly fired: readonly string[] };
   /** Canonical hash of the final world state, unless the caller skipped it. */
   readonly stateHash?: string;
 }
@@ -89,6 +92,7 @@ export function runScenario(scenario: Scenario, plugin: LoadedPlugin, parent: De
     expectations,
     flows,
     steps: engine.records,
+    faults: { counts: w.faults.snapshot().counts, fired: [...w.faults.fired] },
     ...(options.stateHash === false ? {} : { stateHash: w.hash() }),
   };
 }
