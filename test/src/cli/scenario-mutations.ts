@@ -6,6 +6,7 @@
  * text itself (NaN, Infinity, a comment, a trailing comma, a cut).
  */
 import fc from 'fast-check';
+import { ACTORS, DEVICE_EVENTS, DEVICE_PRESETS, FAULT_KINDS, FLOW_NAMES, HOST_EVENTS, STEP_NAMES } from '@teeio/core';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Container = Json[] | { [key: string]: Json };
@@ -37,6 +38,8 @@ const pick = <T>(items: readonly T[], i: number): T | undefined => items[i % Mat
 const ODD_STRINGS = ['', ' ', '\u202evm0', 'vm0\u200b', '\u0000', '\ud800', '\udfff\ud800', 'ｖｍ０', '0000:01:00.1\n', 'é', 'e\u0301', '👾'.repeat(3), '\u{10ffff}', 'a'.repeat(70_000)];
 /** Numbers at and past every edge the schema and the code have. */
 const ODD_NUMBERS = [-1, -0, 0.5, 65_536, 2 ** 31, 2 ** 32, 2 ** 53, 2 ** 53 + 2, 1e21, 1e308, -1e308, Number.MIN_VALUE, 4.9e-324];
+/** Words a scenario may use, to put one where another was: a step for a flow, an event for a step, a preset, an actor. */
+const VOCABULARY = [...STEP_NAMES, ...FLOW_NAMES, ...DEVICE_EVENTS, ...HOST_EVENTS, ...ACTORS, ...Object.keys(DEVICE_PRESETS), 'vfio', 'pci-blocks', 'vfio-unbinds', 'RUN', 'ERROR'];
 /** Names that look right and refer to nothing on the examples' platform. */
 const DANGLING = ['0000:ff:1f.7', 'ffff:ff:1f.7', '0000:01:00.7', '0000:02:00.0', '0000:01:00.0', '0000:01:00.1', 'vm1', 'vm9', 'ghost', 'nic1'];
 
@@ -59,6 +62,8 @@ export type TreeEdit =
   | { readonly op: 'huge'; readonly at: number; readonly length: number }
   | { readonly op: 'nest'; readonly at: number; readonly depth: number; readonly brace: boolean }
   | { readonly op: 'retarget'; readonly at: number; readonly name: string }
+  | { readonly op: 'swap-word'; readonly at: number; readonly word: string }
+  | { readonly op: 'faults'; readonly faults: readonly { readonly kind: string; readonly nth: number }[] }
   | { readonly op: 'shuffle-steps'; readonly order: readonly number[] }
   | { readonly op: 'repeat-steps'; readonly length: number };
 
@@ -71,6 +76,8 @@ const orderEdit: fc.Arbitrary<TreeEdit> = fc.oneof(
   // At most 80 steps: a step costs the engine about a millisecond here, and a case must stay well under a second.
   { weight: 1, arbitrary: fc.record({ op: fc.constant('repeat-steps' as const), length: fc.integer({ min: 20, max: 80 }) }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('retarget' as const), at, name: fc.constantFrom(...DANGLING) }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('swap-word' as const), at, word: fc.constantFrom(...VOCABULARY) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('faults' as const), faults: fc.array(fc.record({ kind: fc.constantFrom(...FAULT_KINDS), nth: fc.integer({ min: 1, max: 150 }) }), { minLength: 1, maxLength: 3 }) }) },
 );
 
 export const treeEdit: fc.Arbitrary<TreeEdit> = fc.oneof(
@@ -125,6 +132,8 @@ export function applyEdit(doc: Doc, e: TreeEdit): void {
   if (e.op === 'shuffle-steps') return void (doc['steps'] = reorder(doc['steps'] ?? null, e.order));
   if (e.op === 'repeat-steps') return void (doc['steps'] = reorder(doc['steps'] ?? null, Array.from({ length: e.length }, (_, i) => i)));
   if (e.op === 'retarget') return retarget(doc, e);
+  if (e.op === 'swap-word') return swapWord(doc, e);
+  if (e.op === 'faults') return void (doc['faults'] = e.faults.map((f) => ({ ...f })));
   if (e.op === 'add-key' || e.op === 'rename-key') return editKey(doc, e);
   const slot = pick(e.op === 'huge' ? slots(doc).filter((s) => !isStepList(s, doc)) : slots(doc), e.at);
   if (!slot) return;
@@ -143,6 +152,12 @@ const isReference = (s: Slot, doc: Doc): boolean => REFERENCE_KEYS.has(String(s.
 function retarget(doc: Doc, e: Extract<TreeEdit, { op: 'retarget' }>): void {
   const slot = pick(slots(doc).filter((s) => isReference(s, doc) && typeof get(s) === 'string'), e.at);
   if (slot) set(slot, e.name);
+}
+
+/** Puts another word of the vocabulary in place of one of the file's strings. */
+function swapWord(doc: Doc, e: Extract<TreeEdit, { op: 'swap-word' }>): void {
+  const slot = pick(slots(doc).filter((s) => typeof get(s) === 'string'), e.at);
+  if (slot) set(slot, e.word);
 }
 
 /** Adds an unknown key to an object, or renames one of its keys (an expectation's TDI, a step's `vm`). */
