@@ -7,6 +7,8 @@ import { container } from 'tsyringe';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MMIO_PORT } from '../../../core/src/ports/tokens.js';
 import { type SweepResult, faultPositions, faultSweep } from '../../../core/src/sweep/fault-sweep.js';
+import { sweepText } from '../../../core/src/sweep/sweep-text.js';
+import { colorsFor } from '../../../core/src/cli/colors.js';
 import { ARCHS, allExamples } from '../cross-arch/plugins.js';
 import { teeio } from '../cli/in-memory.js';
 import { LIFECYCLE, scenario, variant } from './harness.js';
@@ -46,6 +48,16 @@ describe('what the sweep reports', () => {
     expect(leaks[0]).toMatchObject({ scenario: 'lifecycle', arch: 'devsec', fault: expect.stringMatching(/^(firmware|doe)#\d+$/) });
     expect(leaks[0]?.detail).toMatch(/^invariant 6 \(no-leaks-after-teardown\)/);
     expect(r.archs[0]?.problems.leak).toBe(leaks.length);
+  });
+
+  it('as text, each problem names what to replay first and fits the width', () => {
+    const r = faultSweep([lifecycle], [variant({}, failedConnectKeepsSession)], container, { every: 5 });
+    const text = sweepText(r, { width: 60, colors: colorsFor({ env: {}, color: false }) });
+    const lines = text.trimEnd().split('\n');
+    expect(lines[1]).toMatch(new RegExp(`^devsec +${r.archs[0]?.runs} +${r.archs[0]?.fired} +`));
+    expect(lines).toContain(`lifecycle on devsec, fault ${r.problems[0]?.fault}: leak`);
+    expect(lines.at(-1)).toBe(`${r.problems.length} problem(s)`);
+    expect(Math.max(...lines.slice(2).map((l) => l.length))).toBeLessThanOrEqual(60);
   });
 
   it('a violation the scenario does not expect is unexpected, even without a fault', () => {
