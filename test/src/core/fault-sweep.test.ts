@@ -11,7 +11,7 @@ import { sweepText } from '../../../core/src/sweep/sweep-text.js';
 import { colorsFor } from '../../../core/src/cli/colors.js';
 import { ARCHS, allExamples } from '../cross-arch/plugins.js';
 import { teeio } from '../cli/in-memory.js';
-import { LIFECYCLE, scenario, variant } from './harness.js';
+import { LIFECYCLE, REFERENCE, run, scenario, variant } from './harness.js';
 import { MapsIntoAnotherVm, failedConnectKeepsSession, replacing } from './misbehaving-ports.js';
 
 describe('the bounded sweep (every example, every built-in arch, every tenth position)', () => {
@@ -77,6 +77,14 @@ describe('what the sweep reports', () => {
     const r = faultSweep([lifecycle], [throwing], container);
     expect(r.problems).toEqual([expect.objectContaining({ fault: 'none', kind: 'internal error', detail: expect.stringMatching(/^exit 2: plugin teeio-reference-devsec failed at \/vms: /) })]);
     expect(r.archs[0]?.exits).toEqual({ 0: 0, 1: 0, 2: 1, 70: 0 });
+  });
+
+  it('a run report counts the calls of each kind (the positions) and names the injections that fired', () => {
+    const clean = run(LIFECYCLE);
+    expect(clean.faults.counts.firmware).toBe(clean.trace.filter((e) => e.actor === 'firmware').length);
+    expect(clean.faults.fired).toEqual([]);
+    const faulted = run(LIFECYCLE, REFERENCE, { faults: [{ kind: 'doe', nth: 2 }, { kind: 'alloc', nth: 99 }] });
+    expect(faulted.faults.fired).toEqual(['doe#2']);
   });
 
   it('positions are 1, 1 + n, 1 + 2n … of each kind, up to the fault-free count', () => {
