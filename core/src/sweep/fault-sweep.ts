@@ -6,6 +6,7 @@ import { PluginRefusal } from '../plugin/refusal.js';
 import { expectationsFor } from '../scenario/expectations.js';
 import { PluginRunError, type RunReport, runScenario } from '../scenario/run.js';
 import type { Scenario } from '../scenario/scenario.js';
+import type { Violation } from '../invariants/checker.js';
 
 /**
  * The fault sweep (issue 10): every scenario on every plugin, first without a fault to count the
@@ -54,23 +55,34 @@ interface Outcome {
   readonly problem?: { readonly kind: ProblemKind; readonly detail: string };
 }
 
+/** The same breach: invariant, step and message. */
+const same = (a: Violation, b: Violation | undefined): boolean => a.invariant === b?.invariant && a.step === b.step && a.message === b.message;
+
 /**
- * A violation is unexpected when its invariant is not the one the scenario's expectations for
- * this arch name (none by default): a fault must never be what breaks an invariant. Invariant 6
- * broken that way is counted as a leak (teardown after the fault left a firmware object behind).
+ * A violation is unexpected when the scenario's expectations for this arch do not name its
+ * invariant (none by default), or, in a run with a fault, when it is not the very breach the
+ * fault-free run stopped on (same invariant, step and message): a fault must never be what
+ * breaks an invariant — one that fires after the breach leaves the run as it was, one before it
+ * may only prevent it. Invariant 6 broken that way is a leak (teardown after the fault left a
+ * firmware object behind).
  */
-function classify(s: Scenario, arch: string, report: RunReport): Outcome['problem'] {
+function classify(s: Scenario, arch: string, report: RunReport, clean?: RunReport): Outcome['problem'] {
   const [v] = report.violations;
-  if (!v || v.invariant === (expectationsFor(s, arch).violation ?? undefined)) return undefined;
+  if (!v) return undefined;
+  const expected = v.invariant === expectationsFor(s, arch).violation && (!clean || same(v, clean.violations[0]));
+  if (expected) return undefined;
   const detail = `invariant ${v.number} (${v.invariant}) after ${v.step}: ${v.message}`;
   return { kind: v.invariant === noLeaks.id ? 'leak' : 'unexpected violation', detail };
 }
 
-/** Runs `s` in process; a throw is what the CLI would report: a plugin's (exit 2) or teeio's (exit 70). */
-function runOnce(s: Scenario, plugin: LoadedPlugin, parent: DependencyContainer): Outcome {
+/**
+ * Runs `s` in process (`clean`: the fault-free run to compare with); a throw is what the CLI
+ * would report: a plugin's (exit 2) or teeio's (exit 70).
+ */
+function runOnce(s: Scenario, plugin: LoadedPlugin, parent: DependencyContainer, clean?: RunReport): Outcome {
   try {
     const report = runScenario(s, plugin, parent, { stateHash: false });
-    const problem = classify(s, plugin.declaration.arch, report);
+    const problem = classify(s, plugin.declaration.arch, report, clean);
     return { exit: report.outcome === 'pass' ? 0 : 1, report, ...(problem ? { problem } : {}) };
   } catch (e) {
     const exit = e instanceof PluginRunError || e instanceof PluginRefusal ? 2 : 70;
@@ -118,7 +130,7 @@ export function faultSweep(scenarios: readonly Scenario[], plugins: readonly Loa
       const base = runOnce(clean, plugin, parent);
       record(tally, problems, clean, undefined, base);
       for (const fault of base.report ? faultPositions(base.report.faults.counts, options.every) : []) {
-        record(tally, problems, clean, fault, runOnce({ ...clean, faults: [fault] }, plugin, parent));
+        record(tally, problems, clean, fault, runOnce({ ...clean, faults: [fault] }, plugin, parent, base.report));
       }
       options.progress?.(scenario.name, tally.arch);
     }

@@ -65,6 +65,14 @@ describe('what the sweep reports', () => {
     expect(r.problems[0]).toMatchObject({ fault: 'none', kind: 'unexpected violation', detail: expect.stringMatching(/^invariant 2 /) });
   });
 
+  it('the expected invariant, broken only because of a fault, is still a problem', () => {
+    // The fault-free run breaks nothing (and so fails its expectation): every leak is the fault's.
+    const expectsLeak = scenario(LIFECYCLE, { name: 'lifecycle', expect: { violation: 'no-leaks-after-teardown' } });
+    const r = faultSweep([expectsLeak], [variant({}, failedConnectKeepsSession)], container);
+    expect(r.archs[0]?.problems.leak).toBeGreaterThan(0);
+    expect(r.problems.every((p) => p.kind === 'leak' && p.fault !== 'none')).toBe(true);
+  });
+
   it('the violation the scenario expects is not a problem', () => {
     const expected = scenario(LIFECYCLE, { name: 'lifecycle', expect: { violation: 'private-mmio-only-in-bound-vm' } });
     const r = faultSweep([expected], [variant({}, replacing('mmio', MapsIntoAnotherVm))], container, { every: 1000 });
