@@ -74,3 +74,4 @@ export type { CheckResult, ConformanceReport } from './conformance/report.js';
 export { CONFORMANCE_SCHEMA } from './conformance/schema.js';
 export { CHECKS as CONFORMANCE_CHECKS } from './conformance/checks/index.js';
 export type { ConformanceCheck } from './conformance/check.js';
+export * from './sweep/fault-sweep.js';

@@ -10,6 +10,8 @@ export interface CliIo {
   readonly stdoutIsTTY?: boolean;
   /** `--color` (true) or `--no-color` (false) from the command line; absent: the environment decides. */
   readonly color?: boolean;
+  /** Standard input, for `-` arguments; absent: the process's (file descriptor 0). */
+  readonly stdin?: () => string;
 }
 
 /**

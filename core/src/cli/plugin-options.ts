@@ -5,6 +5,7 @@ import type { PluginRefusal } from '../plugin/refusal.js';
 import { type LoadRequest, buildLoadRequest } from '../plugin/request.js';
 import { CliError } from './exit-codes.js';
 import { type CliIo, writeDebugCause } from './io.js';
+import { oneLine } from './one-line.js';
 
 /** The options `addPluginOptions` adds, as commander parses them. */
 export interface PluginOptions {
@@ -41,7 +42,7 @@ export function loadRequestFrom(opts: PluginOptions, io: CliIo): LoadRequest {
 /** One stderr line per refused plugin, in the CLI's error format (and what it threw, to debug). */
 export function writeRefusals(refused: readonly PluginRefusal[], io: CliIo): void {
   for (const r of refused) {
-    io.err(`teeio: ${r.message}\n`);
+    io.err(`teeio: ${oneLine(r.message)}\n`);
     writeDebugCause(r.cause, io);
   }
 }

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { WireDecodeError, WireEncodeError } from '../wire/index.js';
 import { CliError, ExitCode } from './exit-codes.js';
 import { type CliIo, writeDebugCause } from './io.js';
+import { oneLine } from './one-line.js';
 
 /** What a command group adds to the program. Each returns the exit code through `done`. */
 export type CommandGroup = (io: CliIo, done: (code: ExitCode) => void) => Command;
@@ -24,6 +25,7 @@ const GROUPS: Readonly<Record<string, () => Promise<CommandGroup>>> = {
   overview: async () => (await import('./commands/overview.js')).overviewCommand,
   'init-arch': async () => (await import('./commands/init-arch.js')).initArchCommand,
   conformance: async () => (await import('./commands/conformance.js')).conformanceCommand,
+  sweep: async () => (await import('./commands/sweep.js')).sweepCommand,
 };
 
 /** The groups `argv` needs: the one it names, or all of them (for help and unknown commands). */
@@ -39,15 +41,15 @@ function toExit(e: unknown, io: CliIo): ExitCode {
     return e.exitCode === 0 ? ExitCode.OK : ExitCode.BAD_INPUT;
   }
   if (e instanceof CliError) {
-    io.err(`teeio: ${e.message}\n`);
+    io.err(`teeio: ${oneLine(e.message)}\n`);
     writeDebugCause(e.cause, io);
     return e.exitCode;
   }
   if (e instanceof WireDecodeError || e instanceof WireEncodeError) {
-    io.err(`teeio: ${e.message}\n`);
+    io.err(`teeio: ${oneLine(e.message)}\n`);
     return ExitCode.BAD_INPUT;
   }
-  const detail = e instanceof Error ? (io.env['TEEIO_DEBUG'] ? (e.stack ?? e.message) : e.message) : String(e);
+  const detail = e instanceof Error ? (io.env['TEEIO_DEBUG'] ? (e.stack ?? e.message) : oneLine(e.message)) : oneLine(String(e));
   io.err(`teeio: internal error: ${detail}\n`);
   return ExitCode.INTERNAL;
 }
@@ -71,6 +73,9 @@ function withColorFlag(io: CliIo, program: Command): CliIo {
   return { ...io, get color() { return program.opts<{ color?: boolean }>().color ?? io.color; } };
 }
 
+/** Commander's message as one line: its own line breaks (before "(Did you mean …?)") become spaces. */
+const commanderLine = (text: string): string => oneLine(text.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' '));
+
 /** `teeio tdisp decode`: the command path a user types, for pointing at its help. */
 function pathOf(cmd: Command): string {
   return cmd.parent ? `${pathOf(cmd.parent)} ${cmd.name()}` : cmd.name();
@@ -85,7 +90,7 @@ function applyToTree(cmd: Command, io: CliIo): void {
     .configureOutput({
       writeOut: io.out,
       writeErr: io.err,
-      outputError: (text, write) => write(`teeio: ${text.trim().replace(/^error: /, '')} (see ${pathOf(cmd)} --help)\n`),
+      outputError: (text, write) => write(`teeio: ${commanderLine(text)} (see ${pathOf(cmd)} --help)\n`),
     })
     .configureHelp({ showGlobalOptions: true })
     .exitOverride();

@@ -1,4 +1,5 @@
 import type { DependencyContainer } from 'tsyringe';
+import type { FaultKind } from '../faults/fault-plan.js';
 import { InvariantViolation, type Violation } from '../invariants/checker.js';
 import type { FlowOutcome, StepRecord } from '../lifecycle/engine.js';
 import type { LoadedPlugin } from '../plugin/loaded-plugin.js';
@@ -35,6 +36,8 @@ export interface RunReport {
   readonly expectations: readonly ExpectationResult[];
   readonly flows: readonly FlowOutcome[];
   readonly steps: readonly StepRecord[];
+  /** How many calls of each fault kind the run made (the fail_nth positions), and the injections that fired (`kind#n`). */
+  readonly faults: { readonly counts: Readonly<Record<FaultKind, number>>; readonly fired: readonly string[] };
   /** Canonical hash of the final world state, unless the caller skipped it. */
   readonly stateHash?: string;
 }
@@ -80,6 +83,7 @@ export function runScenario(scenario: Scenario, plugin: LoadedPlugin, parent: De
     expectations,
     flows: d.flows,
     steps: d.engine.records,
+    faults: { counts: d.w.faults.snapshot().counts, fired: [...d.w.faults.fired] },
     ...(options.stateHash === false ? {} : { stateHash: d.w.hash() }),
   };
 }

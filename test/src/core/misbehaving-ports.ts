@@ -130,3 +130,22 @@ export const replacing =
   (port: keyof typeof TOKENS, cls: Ctor) =>
   (c: DependencyContainer): void =>
     void c.register(TOKENS[port] as symbol, { useClass: cls as never });
+
+/**
+ * Registration of the reference TSM with a connect that keeps the SPDM session it was setting up
+ * when the connect fails (a lost DOE exchange, a busy firmware): invariant 6, only under a fault.
+ */
+export const failedConnectKeepsSession = (c: DependencyContainer): void =>
+  void c.register(TSM_PORT, {
+    useFactory: (r) => {
+      const tsm = r.resolve(DevsecTsm);
+      const firmware = r.resolve(DevsecFirmware);
+      const connect = tsm.connect.bind(tsm);
+      tsm.connect = (dsm) => {
+        const result = connect(dsm);
+        if (!result.ok) firmware.state.sessions.push(dsm);
+        return result;
+      };
+      return tsm;
+    },
+  });

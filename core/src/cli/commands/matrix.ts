@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
-import { resolve } from 'node:path';
-import { behaviourMatrix, examplesIn } from '../../compare/matrix/build.js';
+import { behaviourMatrix } from '../../compare/matrix/build.js';
 import { MatrixGapError } from '../../compare/matrix/matrix.js';
 import { matrixMarkdown } from '../../compare/render/matrix-markdown.js';
 import { matrixText } from '../../compare/render/matrix-text.js';
@@ -8,7 +7,7 @@ import { colorsFor } from '../colors.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { type PluginOptions, addPluginOptions } from '../plugin-options.js';
 import type { CommandGroup } from '../program.js';
-import { loadForRun, runGuarded, terminalWidth } from './run-inputs.js';
+import { examplesFrom, loadForRun, runGuarded, terminalWidth } from './run-inputs.js';
 
 interface MatrixOptions extends PluginOptions {
   readonly format: 'text' | 'markdown' | 'json';
@@ -26,14 +25,7 @@ export const matrixCommand: CommandGroup = (io, done) =>
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
     .option('--examples <dir>', 'the directory of example scenarios', 'examples')
     .action(async (opts: MatrixOptions) => {
-      const dir = resolve(io.cwd, opts.examples);
-      let examples;
-      try {
-        examples = examplesIn(dir);
-      } catch (e) {
-        if (e instanceof CliError) throw e;
-        throw new CliError(`--examples ${opts.examples}: ${e instanceof Error ? e.message : String(e)}`);
-      }
+      const examples = examplesFrom(opts.examples, io);
       const plugins = await loadForRun(opts, io, done);
       if (!plugins) return;
       try {

@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { container } from 'tsyringe';
+import { examplesIn } from '../../compare/matrix/build.js';
 import { loadPlugins } from '../../plugin/host.js';
 import type { LoadedPlugin } from '../../plugin/loaded-plugin.js';
 import { PluginRefusal } from '../../plugin/refusal.js';
@@ -25,6 +27,15 @@ export function scenarioFrom(file: string, path: string, io: CliIo): Scenario {
   } catch (e) {
     if (e instanceof ScenarioError) throw new CliError(e.describeAs(shownAs(file)));
     throw e;
+  }
+}
+
+/** The example scenarios in `dir` (`--examples`, relative to the working directory); one that cannot load is bad input. */
+export function examplesFrom(dir: string, io: CliIo): Scenario[] {
+  try {
+    return examplesIn(resolve(io.cwd, dir));
+  } catch (e) {
+    throw new CliError(`--examples ${dir}: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 
