@@ -5,6 +5,8 @@
  *   import { conformance } from '@teeio/core/conformance';
  *   conformance('./src/index.ts');
  */
+// An entry point of the core: tsyringe needs the Reflect polyfill before anything it decorates.
+import 'reflect-metadata';
 import { type ConformanceOptions, type PluginUnderTest, admitPlugin, CONFORMANCE_CHECKS, runConformanceCheck } from '@teeio/core';
 import { container } from 'tsyringe';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -55,14 +55,14 @@ describe('teeio schema scenario', () => {
     for (const f of EXAMPLES) expect(example(f)['$schema'], f).toBe('../schema/scenario.json');
   });
 
-  it('prints the plugin, config, compare and matrix schemas too, and refuses an unknown document (exit 2)', async () => {
-    for (const doc of ['plugin', 'config', 'compare', 'matrix']) {
+  it('prints the plugin, config, compare, matrix and conformance schemas too, and refuses an unknown document (exit 2)', async () => {
+    for (const doc of ['plugin', 'config', 'compare', 'matrix', 'conformance']) {
       const r = await teeio(['schema', doc], ROOT);
       expect(r.code).toBe(0);
       expect(() => new Ajv({ strict: false }).compile(JSON.parse(r.out) as object)).not.toThrow();
     }
     const bad = await teeio(['schema', 'scenarios'], ROOT);
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain("value 'scenarios' is invalid for argument 'document'. Allowed choices are scenario, plugin, config, compare, matrix.");
+    expect(bad.err).toContain("value 'scenarios' is invalid for argument 'document'. Allowed choices are scenario, plugin, config, compare, matrix, conformance.");
   });
 });

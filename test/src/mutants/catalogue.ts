@@ -1,9 +1,23 @@
 import * as cca from '@teeio/arch-cca';
 import * as sev from '@teeio/arch-sev-tio';
 import * as tdx from '@teeio/arch-tdx';
-import { ATTESTATION_PORT, type AttestationPort, type FlowName, OK, type PlanStep, type PluginModule, TSM_PORT, type TsmPort, ok } from '@teeio/core';
+import {
+  ATTESTATION_PORT,
+  type AttestationPort,
+  FIRMWARE_STATE,
+  type FirmwareState,
+  type FlowName,
+  MMIO_PORT,
+  type MmioPort,
+  OK,
+  type PlanStep,
+  type PluginModule,
+  TSM_PORT,
+  type TsmPort,
+  ok,
+} from '@teeio/core';
 import * as devsec from '../reference-plugin/index.js';
-import { moveBefore, override, withPlans, withPort, without } from './wrappers.js';
+import { moveBefore, override, withDeclaration, withPlans, withPort, without } from './wrappers.js';
 
 /** A deliberately broken plugin: the conformance kit must fail it. */
 export interface Mutant {
@@ -91,8 +105,53 @@ const SEV_MUTANTS: Mutant[] = [
   { id: 'sev-tio/unbind-without-stop', what: 'the host reclaims TDIs without TIO_TDI_UNBIND (no tsm.stop in any teardown)', module: withPlans(sev, TEARDOWNS, without('tsm.stop')), caughtBy: 'examples' },
 ];
 
+/**
+ * Bugs only one check sees, each made on every plugin: without them, a check that always passed
+ * would go unnoticed.
+ */
+function checkTargets(arch: keyof typeof BASES, m: PluginModule): Mutant[] {
+  // Lives in the mutant, outside any world: it survives from one run to the next.
+  let accesses = 0;
+  return [
+    {
+      id: `${arch}/firmware-restore-ignored`,
+      what: 'restore() of the firmware state does nothing: a restored world keeps the state it had',
+      module: withPort(m, FIRMWARE_STATE, (f: FirmwareState) => override(f, { restore: () => undefined })),
+      caughtBy: 'snapshot',
+    },
+    {
+      id: `${arch}/state-kept-across-runs`,
+      what: 'a hypervisor access reports a count kept outside the world: the same run differs the second time',
+      module: withPort(m, MMIO_PORT, (p: MmioPort) => override(p, { hostAccess: (...a) => ({ ...p.hostAccess(...a), effect: `${p.hostAccess(...a).effect} #${++accesses}` }) })),
+      caughtBy: 'determinism',
+    },
+    {
+      id: `${arch}/no-unwind`,
+      what: 'no flow unwinds: what a failed step leaves stays',
+      module: withDeclaration(m, (d) => ({ ...d, semantics: { ...d.semantics, unwind: {} } })),
+      caughtBy: 'fail-nth',
+    },
+  ];
+}
+
+/**
+ * The reference TSM forced to disconnect whatever it is asked: it drops a bound TDI's session and
+ * leaves the TDI locked, which no invariant sees (the host never disconnects under a bound TDI).
+ * The built-ins' forced disconnect stops their TDIs first, so forcing them is no bug.
+ */
+const DISCONNECT_FORCED: Mutant = {
+  id: 'devsec/disconnect-always-forced',
+  what: 'the TSM disconnects with force whatever it is asked: a bound TDI\'s session goes, the TDI stays locked',
+  module: withPort(devsec, TSM_PORT, (t: TsmPort) => override(t, { disconnect: (dsm) => t.disconnect(dsm, true) })),
+  caughtBy: 'wrong-orders',
+};
+
 /** Each arch's own mutants: its firmware model's rules switched off, its own orders broken. */
 export const ARCH_MUTANTS: readonly Mutant[] = [...TDX_MUTANTS, ...SEV_MUTANTS, ...CCA_MUTANTS];
 
 /** Every mutant `npm run mutants` runs and the mutation test keeps caught. */
-export const MUTANTS: readonly Mutant[] = [...ARCH_MUTANTS, ...Object.entries(BASES).flatMap(([arch, m]) => neutral(arch as keyof typeof BASES, m))];
+export const MUTANTS: readonly Mutant[] = [
+  ...ARCH_MUTANTS,
+  ...Object.entries(BASES).flatMap(([arch, m]) => [...neutral(arch as keyof typeof BASES, m), ...checkTargets(arch as keyof typeof BASES, m)]),
+  DISCONNECT_FORCED,
+];

@@ -1,16 +1,18 @@
 // `npm run mutants`: the conformance kit against every mutant of the built-in and reference
 // plugins; prints which check caught each, exits 1 if any survived.
 import 'reflect-metadata';
+import { wrap } from '../../../core/src/compare/render/terminal.js';
 import { MUTANTS } from './catalogue.js';
 import { type Verdict, kill } from './kill.js';
 
 const width = Math.min(process.stdout.columns || 100, 100);
-const cut = (text: string, n: number) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
+const ID_WIDTH = 46;
 
+/** The mutant's id, then what caught it, wrapped under itself within the terminal's width. */
 function row(v: Verdict): string {
-  const id = v.mutant.id.padEnd(48);
-  if (v.caughtBy.length === 0) return `${id} SURVIVED`;
-  return cut(`${id} caught by ${v.caughtBy.join(', ')}`, width);
+  const verdict = v.caughtBy.length === 0 ? 'SURVIVED' : `caught by ${v.caughtBy.join(', ')}`;
+  const [first = '', ...more] = wrap(verdict, width - ID_WIDTH - 1);
+  return [`${v.mutant.id.padEnd(ID_WIDTH)} ${first}`, ...more.map((l) => `${' '.repeat(ID_WIDTH)} ${l}`)].join('\n');
 }
 
 const verdicts: Verdict[] = [];

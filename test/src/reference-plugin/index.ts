@@ -5,7 +5,7 @@
  *
  * To write an arch plugin, copy this folder, give the declaration your arch's id, firmware
  * name and plans, model your firmware's rules in the port classes (returning your vendor's
- * error codes through FirmwareCalls), and run the conformance kit.
+ * error codes through FirmwareCalls), and run the conformance kit (`teeio conformance --plugin`).
  */
 import { ATTESTATION_PORT, CORE_API_VERSION, FIRMWARE_STATE, IOMMU_PORT, MMIO_PORT, type PluginDeclaration, TSM_PORT } from '@teeio/core';
 import { type DependencyContainer, Lifecycle } from 'tsyringe';
