@@ -34,8 +34,8 @@ export class Tsm implements TsmPort {
   }
 
   /**
-   * pci_tsm_ops.disconnect takes no status back [linux-tsm §1 Ops]: the kernel cannot fail a
-   * disconnect, so the driver retries the TSM's transient SBI_ERR_TIMEOUT (a bounded retry).
+   * pci_tsm_ops.disconnect(pdev) reports no failure [linux-tsm §1 Ops: no return value], so
+   * the driver retries the TSM's transient SBI_ERR_TIMEOUT (a bounded retry).
    */
   disconnect(dsm: Bdf, force: boolean): FwResult {
     let r = this.devices.disconnect(dsm, force);
