@@ -1,4 +1,5 @@
 import type { DependencyContainer } from 'tsyringe';
+import type { StepName } from '../../lifecycle/vocabulary.js';
 import type { Bdf, VmId } from '../../model/ids.js';
 import type { LoadedPlugin } from '../../plugin/loaded-plugin.js';
 import type { ScenarioDriver } from '../../scenario/driver.js';
@@ -33,6 +34,9 @@ const tdiHeld = (w: World, t: Target) => [
   ...(['CONFIG_LOCKED', 'RUN'].includes(w.link.tdiState(t.tdi)) ? [`${t.tdi} in ${w.link.tdiState(t.tdi)}`] : []),
 ];
 
+/** The VMM closes the device, the vIOMMU (its KVM reference) and the VM fd: KVM destroys the VM. */
+const VMM_CLOSES: readonly StepName[] = ['vfio.close', 'iommufd.viommu-destroy', 'vm.destroy'];
+
 const ORDERS: readonly WrongOrder[] = [
   {
     name: 'unbind before stop',
@@ -42,7 +46,7 @@ const ORDERS: readonly WrongOrder[] = [
   {
     // The VMM closes the device and the VM without unbinding (the seed thread's VM destroy race).
     name: 'VM destroy with a bound TDI',
-    perform: (d, t) => void ['vfio.close', 'iommufd.viommu-destroy', 'vm.destroy'].forEach((s) => d.engine.step(s as 'vm.destroy', t)),
+    perform: (d, t) => void VMM_CLOSES.forEach((s) => d.engine.step(s, t)),
     undone: (w, t) => [...(w.ports.tsm.view().vms.includes(t.vm) ? [`the firmware VM ${t.vm}`] : []), ...tdiHeld(w, t)],
   },
   {
