@@ -32,7 +32,7 @@ export class Mmio implements MmioPort {
     if (!record.ok) return record;
     const known = record.value.ranges.find((r) => r.rangeIndex === range.rangeIndex);
     if (!known) return FirmwareModel.fail(STATUS.INVALID_ADDRESS, `${tdi}: range ${range.rangeIndex} is not in its report`);
-    this.fw.state.mappings.push({ ...known, vm, tdi, accepted: false });
+    if (!this.fw.state.mappings.some((m) => sameRange(m, vm, tdi, range))) this.fw.state.mappings.push({ ...known, vm, tdi, accepted: false });
     return OK;
   }
 
@@ -81,6 +81,6 @@ export class Mmio implements MmioPort {
   }
 
   view(): readonly PrivateMapping[] {
-    return this.fw.state.mappings.map((m) => ({ ...m, gpa: BigInt(`0x${m.gpa}`), hpa: BigInt(`0x${m.hpa}`), guestUsable: m.accepted }));
+    return this.fw.state.mappings.map(({ accepted, ...m }) => ({ ...m, gpa: BigInt(`0x${m.gpa}`), hpa: BigInt(`0x${m.hpa}`), guestUsable: accepted }));
   }
 }
