@@ -9,7 +9,8 @@ export default defineConfig({
   ssr: { resolve: { conditions } },
   resolve: { conditions },
   test: {
-    include: ['core/test/**/*.test.ts', 'arch-*/test/**/*.test.ts', 'test/src/**/*.test.ts'],
+    // examples/plugins/*: backends written as separate packages (loaded as --plugin), each with its own kit test.
+    include: ['core/test/**/*.test.ts', 'arch-*/test/**/*.test.ts', 'test/src/**/*.test.ts', 'examples/plugins/*/test/**/*.test.ts'],
     setupFiles: ['test/src/setup.ts'],
     pool: 'forks',
     // Tests assert behaviour, not speed: several spawn the built CLI, which on a loaded 2-core

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CORE_DIR, packageDirFrom, packageEntry } from './packages.js';
 
@@ -11,6 +11,11 @@ export interface PluginSpecifier {
 
 function isFile(path: string): boolean {
   return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+}
+
+/** A folder with a package.json: a backend package named by its folder. */
+function isPackageFolder(path: string): boolean {
+  return (statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false) && isFile(join(path, 'package.json'));
 }
 
 /**
@@ -28,12 +33,15 @@ function resolvePackage(name: string, base: string): string {
  * Turns a specifier into something `import()` resolves the way the user meant: a file URL is
  * kept, a package name is looked up from `base` and then from the core, and a path becomes a
  * file URL against `base` — `import()` would otherwise resolve it against the host's own file.
- * A path is absolute, starts with `.`, or names an existing file (`test/x.js` as a shell would
- * complete it); anything else is a package name.
+ * A path is absolute, starts with `.`, or names an existing file or package folder (`test/x.js`
+ * as a shell would complete it); anything else is a package name. A package folder stands for
+ * its entry (`exports`, else `main`), as importing the package would: Node refuses a folder.
  */
 export function resolveSpecifier(given: string, base: string): PluginSpecifier {
   if (given.startsWith('file:')) return { given, importable: given };
   const path = resolve(base, given);
-  const isPath = isAbsolute(given) || given.startsWith('.') || isFile(path);
-  return { given, importable: isPath ? pathToFileURL(path).href : resolvePackage(given, base) };
+  const folder = isPackageFolder(path);
+  const isPath = isAbsolute(given) || given.startsWith('.') || isFile(path) || folder;
+  if (!isPath) return { given, importable: resolvePackage(given, base) };
+  return { given, importable: pathToFileURL(folder ? packageEntry(path) : path).href };
 }

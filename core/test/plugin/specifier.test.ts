@@ -21,6 +21,12 @@ describe('resolveSpecifier', () => {
     expect(resolveSpecifier('test/src/fixtures/plugins/valid.js', REPO_ROOT).importable).toBe(validUrl);
   });
 
+  it('resolves a package folder, with or without ./, to its exports entry (Node refuses a folder import)', () => {
+    const entry = pathToFileURL(join(REPO_ROOT, 'examples/plugins/cove-io/dist/index.js')).href;
+    expect(resolveSpecifier('examples/plugins/cove-io', REPO_ROOT).importable).toBe(entry);
+    expect(resolveSpecifier('./examples/plugins/cove-io', REPO_ROOT).importable).toBe(entry);
+  });
+
   it('turns an absolute path into a file URL and keeps a file URL', () => {
     expect(resolveSpecifier(valid, '/elsewhere').importable).toBe(validUrl);
     expect(resolveSpecifier(validUrl, '/elsewhere')).toEqual({ given: validUrl, importable: validUrl });

@@ -26,7 +26,7 @@ describe('teeio init-arch', () => {
       'src/index.ts', 'src/plans.ts',
       'src/ports/attestation.ts', 'src/ports/iommu.ts', 'src/ports/mmio.ts', 'src/ports/tsm.ts',
       'src/rules.ts', 'src/todo.ts',
-      'test/conformance.test.ts', 'tsconfig.build.json', 'tsconfig.json',
+      'test/conformance.test.ts', 'tsconfig.build.json', 'tsconfig.json', 'vitest.config.ts',
     ]);
   });
 

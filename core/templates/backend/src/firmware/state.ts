@@ -2,7 +2,8 @@ import type { Bdf, VmId } from '@teeio/core';
 
 /**
  * What __ARCH__'s firmware keeps, as plain data: the core snapshots, restores and hashes it, so
- * it holds no class instances, Maps or functions. Add the fields your firmware's objects have.
+ * it holds no class instances, Maps, functions or bigints (keep addresses as hex text). Add the
+ * fields your firmware's objects have.
  */
 export interface FirmwareModelState {
   vms: VmId[];

@@ -1,4 +1,4 @@
-import { type Bdf, type FwResult, type VmId, inject, injectable } from '@teeio/core';
+import { type Bdf, DEVICE_LINK, type DeviceLink, type FwResult, type VmId, inject, injectable } from '@teeio/core';
 import { STATUS } from '../codes.js';
 import { todo } from '../todo.js';
 import { FirmwareModel } from './firmware.js';
@@ -6,20 +6,19 @@ import { FirmwareModel } from './firmware.js';
 /** The firmware's TDI object: its context, LOCK, RUN and STOP, and its release. */
 @injectable()
 export class TdiCalls {
-  constructor(@inject(FirmwareModel) private readonly fw: FirmwareModel) {}
-
-  /** The DSM (function 0) of `tdi`'s device. */
-  private dsmOf(tdi: Bdf): Bdf {
-    return tdi.replace(/\.\d$/, '.0') as Bdf;
-  }
+  constructor(
+    @inject(FirmwareModel) private readonly fw: FirmwareModel,
+    /** The device: TDISP requests (tdisp()), its DSM (dsmOf()), a TDI's requester ID (site()). */
+    @inject(DEVICE_LINK) private readonly link: DeviceLink,
+  ) {}
 
   bind(tdi: Bdf, vm: VmId, guestRid: number): FwResult<Uint8Array> {
     return this.fw.call('__ARCH_UPPER__.TDI_BIND', { tdi, vm, guestRid }, () => {
       // The example rule: one check, guarded by its id so a run can switch it off (rules.ts).
-      if (this.fw.enforces('bind-requires-connected') && !this.fw.state.sessions.includes(this.dsmOf(tdi))) {
+      if (this.fw.enforces('bind-requires-connected') && !this.fw.state.sessions.includes(this.link.dsmOf(tdi))) {
         return FirmwareModel.fail(STATUS.ERROR_STATE, `${tdi}: its device has no secure session`);
       }
-      return todo('src/firmware/tdi.ts', 'bind(): create the TDI context for the VM, TDISP LOCK it through DEVICE_LINK, return the interface report');
+      return todo('src/firmware/tdi.ts', 'bind(): create the TDI context for the VM, TDISP LOCK it (DEVICE_LINK tdisp(), interfaceIdOf(link.site(tdi).requesterId)), read the report (GET_DEVICE_INTERFACE_REPORT until remainderLength is 0) and return it; a bind that fails leaves nothing behind');
     });
   }
 
