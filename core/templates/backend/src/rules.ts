@@ -1,4 +1,4 @@
-import type { InjectionToken } from '@teeio/core';
+import { ENFORCE_ALL, type InjectionToken, type ModelOptions as CoreModelOptions, ruleIdsOf } from '@teeio/core';
 
 /**
  * The ordering rules the firmware model enforces, by id, each with the code it returns and its
@@ -10,13 +10,10 @@ export const RULES = {
 } as const;
 
 export type RuleId = keyof typeof RULES;
-export const RULE_IDS = Object.keys(RULES) as RuleId[];
+export const RULE_IDS = ruleIdsOf(RULES);
 
-/** Options of the firmware model for one run. */
-export interface ModelOptions {
-  /** Rules the model does not enforce in this run (to see what each one prevents). */
-  readonly ablate: readonly RuleId[];
-}
+/** Options of the firmware model for one run: the rules it does not enforce. */
+export type ModelOptions = CoreModelOptions<RuleId>;
 
 export const MODEL_OPTIONS: InjectionToken<ModelOptions> = Symbol.for('__PACKAGE__.model-options');
-export const DEFAULT_MODEL_OPTIONS: ModelOptions = Object.freeze({ ablate: [] });
+export const DEFAULT_MODEL_OPTIONS: ModelOptions = ENFORCE_ALL;

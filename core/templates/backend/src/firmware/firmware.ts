@@ -1,4 +1,4 @@
-import { type CallArgs, FIRMWARE_CALLS, type FirmwareCalls, type FirmwareState, type FwResult, fail, inject, injectable } from '@teeio/core';
+import { type CallArgs, FIRMWARE_CALLS, type FirmwareCalls, type FirmwareState, type FwResult, RuleSwitches, fail, inject, injectable } from '@teeio/core';
 import type { Status } from '../codes.js';
 import { MODEL_OPTIONS, type ModelOptions, type RuleId } from '../rules.js';
 import { type FirmwareModelState, initialState } from './state.js';
@@ -11,13 +11,13 @@ import { type FirmwareModelState, initialState } from './state.js';
 @injectable()
 export class FirmwareModel implements FirmwareState {
   state: FirmwareModelState = initialState();
-  private readonly ablated: ReadonlySet<RuleId>;
+  private readonly rules: RuleSwitches<RuleId>;
 
   constructor(
     @inject(FIRMWARE_CALLS) private readonly calls: FirmwareCalls,
     @inject(MODEL_OPTIONS) options: ModelOptions,
   ) {
-    this.ablated = new Set(options.ablate);
+    this.rules = new RuleSwitches(options);
   }
 
   snapshot(): unknown {
@@ -30,7 +30,7 @@ export class FirmwareModel implements FirmwareState {
 
   /** Whether the model enforces `rule` in this run (all do, unless a run ablates some). */
   enforces(rule: RuleId): boolean {
-    return !this.ablated.has(rule);
+    return this.rules.enforces(rule);
   }
 
   /** A firmware call by its vendor name (TODO: your firmware's call names). */
