@@ -4,6 +4,7 @@ import { InvariantChecker, InvariantViolation, type Violation } from '../invaria
 import { Engine, type FlowOutcome, type StepRecord } from '../lifecycle/engine.js';
 import type { LoadedPlugin } from '../plugin/loaded-plugin.js';
 import type { TraceEntry } from '../trace/tracer.js';
+import type { WorldSpec } from '../world/platform.js';
 import { World } from '../world/world.js';
 import { runAction } from './actions.js';
 import { type ExpectationResult, evaluate, expectationsFor } from './expectations.js';
@@ -50,13 +51,27 @@ export interface RunOptions {
   readonly stateHash?: boolean;
 }
 
+const specs = new WeakMap<Scenario, Map<string | undefined, WorldSpec>>();
+
+/**
+ * The world spec of `scenario` under `seed`, made once per scenario and seed: a world is built
+ * from the template prepared for its spec, so running a scenario again reuses that preparation.
+ */
+function specOf(scenario: Scenario, seed: string | undefined): WorldSpec {
+  let bySeed = specs.get(scenario);
+  if (!bySeed) specs.set(scenario, (bySeed = new Map()));
+  let spec = bySeed.get(seed);
+  if (!spec) bySeed.set(seed, (spec = worldSpecOf(scenario, seed)));
+  return spec;
+}
+
 /**
  * Runs `scenario` on one plugin: creates the VMs, executes every action in order, checks the
  * invariants after every step and once more at the end, and evaluates the arch's expectations.
  * The first violation stops the run; it is reported with its step and the trace so far.
  */
 export function runScenario(scenario: Scenario, plugin: LoadedPlugin, parent: DependencyContainer, options: RunOptions = {}): RunReport {
-  const spec = worldSpecOf(scenario, options.seed);
+  const spec = specOf(scenario, options.seed);
   const w = new World(spec, plugin, parent);
   const checker = new InvariantChecker(INVARIANTS, options.invariants ?? true);
   const { plans, semantics } = plugin.declaration;
