@@ -3,10 +3,10 @@ import { TdispDevice } from '../device/device.js';
 import { FaultInjector } from '../faults/fault-plan.js';
 import { type GuestState, initialGuests } from '../guest/state.js';
 import { type HostState, initialHostState } from '../host/state.js';
-import type { VmId } from '../model/ids.js';
+import type { Bdf, VmId } from '../model/ids.js';
 import { Tracer } from '../trace/tracer.js';
 import { DeviceLink } from './device-link.js';
-import type { WorldSpec } from './platform.js';
+import type { Assignment, WorldSpec } from './platform.js';
 
 /**
  * What every world of one spec starts from, prepared once: the devices' checked blueprints and
@@ -18,6 +18,8 @@ export interface WorldTemplate {
   readonly devices: readonly DeviceBlueprint[];
   readonly host: HostState;
   readonly guests: Readonly<Record<VmId, GuestState>>;
+  /** The spec's assignments by TDI (a TDI is assigned at most once). */
+  readonly assignments: ReadonlyMap<Bdf, Assignment>;
 }
 
 const prepared = new WeakMap<WorldSpec, WorldTemplate>();
@@ -38,5 +40,6 @@ function prepare(spec: WorldSpec): WorldTemplate {
     FaultInjector.of([]),
   );
   const host = initialHostState(link.functions.map((bdf) => ({ bdf, dsm: link.dsmOf(bdf), isTdi: link.isTdi(bdf) })));
-  return { devices, host, guests: initialGuests(spec.assignments, spec.vms) };
+  const assignments = new Map(spec.assignments.map((a) => [a.tdi, a]));
+  return { devices, host, guests: initialGuests(spec.assignments, spec.vms), assignments };
 }

@@ -20,7 +20,8 @@ import { clonePlain } from '../util/clone.js';
 import { SeededRandom, type SeededRandomState } from '../util/seeded-random.js';
 import { DeviceLink } from './device-link.js';
 import type { Assignment, WorldSpec } from './platform.js';
-import { templateOf } from './template.js';
+import { type WorldTemplate, templateOf } from './template.js';
+import { VmChanges } from './vm-changes.js';
 import { DEVICE_LINK, FIRMWARE_CALLS, FIRMWARE_STATE, type FirmwareState, RANDOM, TRACER } from './services.js';
 
 export interface Ports {
@@ -61,6 +62,9 @@ export class World {
   host: HostState;
   guests: Record<VmId, GuestState>;
   relay: RelayState = { replay: false, last: {} };
+  /** VMs whose KVM or guest state a step changed: what the invariant checker re-checks per VM. */
+  readonly vmChanges = new VmChanges();
+  private readonly template: WorldTemplate;
 
   constructor(
     readonly spec: WorldSpec,
@@ -69,7 +73,7 @@ export class World {
   ) {
     this.faults = FaultInjector.of(spec.faults);
     this.random = new SeededRandom(spec.seed);
-    const template = templateOf(spec);
+    const template = (this.template = templateOf(spec));
     this.devices = template.devices.map((b) => new TdispDevice(b));
     this.link = new DeviceLink(this.devices, this.tracer, this.faults);
     this.host = clonePlain(template.host);
@@ -96,9 +100,14 @@ export class World {
 
   /** The vPCI assignment of `tdi`. */
   assignment(tdi: Bdf): Assignment {
-    const a = this.spec.assignments.find((x) => x.tdi === tdi);
+    const a = this.assignmentOf(tdi);
     if (!a) throw new RangeError(`${tdi} is not assigned to a VM`);
     return a;
+  }
+
+  /** The vPCI assignment of `tdi`, if it has one. */
+  assignmentOf(tdi: Bdf): Assignment | undefined {
+    return this.template.assignments.get(tdi);
   }
 
   snapshot(): WorldSnapshot {
@@ -129,6 +138,7 @@ export class World {
     this.firmware.restore(c.firmware);
     this.random.restore(c.random);
     this.faults.restore(c.faults);
+    this.vmChanges.markAll();
   }
 
   /** Canonical hash of the whole state: equal states hash equal, however they were reached. */
