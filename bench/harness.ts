@@ -38,3 +38,16 @@ export function machine(): string {
 export function fmt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
+
+/** Median wall time of `work` in ms over `runs` runs, after one run to warm up. */
+export function medianMs(work: () => void, runs: number): number {
+  work();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    work();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] as number;
+}

@@ -60,8 +60,8 @@ export function lifecycleTable({ on, off, exchange, world, exchangesPerLifecycle
     '',
     'Where the time goes (measured in the same run): a lifecycle makes',
     `${exchangesPerLifecycle} device exchanges, each a full round trip through the DOE mailbox (DOE, SPDM vendor-defined and`,
-    `TDISP or IDE_KM encoded and decoded on both sides) at ${us(exchange).toFixed(1)} µs, and builds one world (devices, host`,
-    `state, the plugin's container) at ${us(world).toFixed(1)} µs: ${floorUs.toFixed(0)} µs, ${((100 * floorUs) / 200).toFixed(0)}% of the 200 µs a lifecycle may take at 5,000/s,`,
+    `TDISP or IDE_KM encoded and decoded on both sides) at ${us(exchange).toFixed(1)} µs, and builds one world (copies of the`,
+    `spec's prepared device, host and guest state; the plugin's container) at ${us(world).toFixed(1)} µs: ${floorUs.toFixed(0)} µs, ${((100 * floorUs) / 200).toFixed(0)}% of the 200 µs a lifecycle may take at 5,000/s,`,
     `before any step, trace entry, invariant check or expectation; those take the other ${(us(on) - floorUs).toFixed(0)} µs of the`,
     `${us(on).toFixed(0)} µs a lifecycle takes here.`,
   ].join('\n');
