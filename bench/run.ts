@@ -44,7 +44,7 @@ Load and run, in one process, of \`examples/lifecycle.json\` made N times larger
 VF still in vm0), or with a default device of N VFs all assigned (\`"vfs": N\`, the lifecycle
 still on the first). Each is what \`teeio run\` does: parse, schema and reference checks, a world
 built from scratch, every step with every invariant checked, expectations, the state hash. Median
-of 5 runs (3 at N = 10,000).
+of 5 runs (3 at N = 10,000), wall and CPU time.
 
 ${sizeTable(size)}
 
@@ -52,8 +52,8 @@ ${sizeTable(size)}
 
 One lifecycle (as above, on VF 0 in vm0) on the reference plugin, on a platform of T TDIs (the
 default device's VFs, \`"vfs": T\`, VF n assigned to VM n mod V) and V VMs; the world built from
-its prepared template, every invariant on, the state hash skipped. Time: median of 15 lifecycles
-(5 from 1,024 TDIs). Memory: heap a live world holds, from the growth of the GC'd heap over 64
+its prepared template, every invariant on, the state hash skipped. Time: median CPU time of 15
+lifecycles (5 from 1,024 TDIs). Memory: heap a live world holds, from the growth of the GC'd heap over 64
 worlds (8 from 256 TDIs).
 
 ${scaleTable(scale)}
