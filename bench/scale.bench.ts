@@ -11,6 +11,7 @@ export const TDIS = [1, 4, 16, 64, 256, 1024, 4096] as const;
 export const VMS = [1, 8, 64] as const;
 /** Worlds kept alive at once to weigh one: enough that the heap's own noise is small beside them. */
 const weighed = (tdis: number) => (tdis <= 64 ? 64 : 8);
+const WARM_UP = 500;
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -36,6 +37,9 @@ function worldBytes(spec: WorldSpec, plugin: LoadedPlugin, count: number): numbe
 /** The curve on one plugin; the VFs are the TDIs (the PF, a TDI too, stays unassigned). */
 export function scaleBenchmark(plugin: LoadedPlugin): ScalePoint[] {
   const points: ScalePoint[] = [];
+  // The first point is the baseline of every ratio: measured on compiled code, not while V8 warms up.
+  const smallest = sizedLifecycle(1, 1);
+  for (let i = 0; i < WARM_UP; i++) runScenario(smallest, plugin, container, { stateHash: false });
   for (const vms of VMS)
     for (const tdis of TDIS) {
       const scenario = sizedLifecycle(vms, tdis);
