@@ -4,16 +4,25 @@ import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { codecBenchmarks, codecTable } from './codec.bench.js';
 import { machine } from './harness.js';
-import { lifecycleBenchmarks, lifecycleTable } from './lifecycle.bench.js';
+import { BUILTIN_ARCHES, buildLoadRequest, loadPlugins } from '@teeio/core';
+import { REFERENCE, lifecycleBenchmarks, lifecycleTable } from './lifecycle.bench.js';
+import { scaleBenchmark, scaleTable } from './scale.bench.js';
+import { sizeBenchmarks, sizeTable } from './size.bench.js';
 import { startupBenchmark, startupTable } from './startup.bench.js';
+
+const machineNow = machine();
+const builtIns = await loadPlugins(buildLoadRequest({ arch: [...BUILTIN_ARCHES] }, process.cwd()));
+if (builtIns.refused.length > 0) throw new Error(`built-in plugins refused: ${builtIns.refused.map((r) => r.message).join('; ')}`);
 
 const codec = await codecBenchmarks();
 const lifecycle = await lifecycleBenchmarks();
+const size = sizeBenchmarks(builtIns.loaded);
+const scale = scaleBenchmark(REFERENCE);
 const startup = startupBenchmark();
 const text = `# Benchmark results
 
 Recorded by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}.
-Machine: ${machine()}.
+Machine: ${machineNow}.
 Each row's baseline ran in the same process (or, for start-up, the same session), right beside it.
 
 ## Wire codec (issue 2; target: decoding a LOCK_INTERFACE_REQUEST and a 4-range report each ≥ 1,000,000/s on one core)
@@ -28,6 +37,26 @@ acceptance, START, device use, unbind, VM destroy and disconnect, every device e
 decoded through DOE, SPDM and TDISP or IDE_KM, expectations evaluated; the final state hash skipped.
 
 ${lifecycleTable(lifecycle)}
+
+## Scenario size (issue 10; targets: load-and-run time linear in the size; 10,000 VMs < 2 s)
+
+Load and run, in one process, of \`examples/lifecycle.json\` made N times larger: with N VMs (the
+VF still in vm0), or with a default device of N VFs all assigned (\`"vfs": N\`, the lifecycle
+still on the first). Each is what \`teeio run\` does: parse, schema and reference checks, a world
+built from scratch, every step with every invariant checked, expectations, the state hash. Median
+of 5 runs (3 at N = 10,000), wall and CPU time.
+
+${sizeTable(size)}
+
+## Scale curve (issue 14; target: time and memory per lifecycle no worse than linear in TDIs)
+
+One lifecycle (as above, on VF 0 in vm0) on the reference plugin, on a platform of T TDIs (the
+default device's VFs, \`"vfs": T\`, VF n assigned to VM n mod V) and V VMs; the world built from
+its prepared template, every invariant on, the state hash skipped. Time: median CPU time of 15
+lifecycles (5 from 1,024 TDIs). Memory: heap a live world holds, from the growth of the GC'd heap over 64
+worlds (8 from 256 TDIs).
+
+${scaleTable(scale)}
 
 ## Start-up (issue 3; target: \`teeio run\` ≤ 4× \`node -e 0\`)
 

@@ -85,18 +85,17 @@ export class TdxMmio implements MmioPort {
     return { reaches: false, effect: leaf.state === 'MMIO_PENDING' ? 'MMIO_PENDING: #VE until TDG.MMIO.ACCEPT' : 'MMIO_BLOCKED: EPT violation' };
   }
 
+  /** Invariants read this after every step, on platforms of thousands of TDs that mostly map nothing: one pass, no per-TD arrays. */
   view(): readonly PrivateMapping[] {
-    return Object.values(this.fw.state.tds).flatMap((td) =>
-      Object.values(td.mmio).map((l) => ({
-        vm: td.vm,
-        tdi: l.tdi,
-        rangeIndex: l.rangeIndex,
-        rangeId: l.rangeId,
-        gpa: BigInt(l.gpa),
-        hpa: BigInt(l.hpa),
-        pages: l.pages,
-        guestUsable: l.state === 'MMIO_MAPPED' && !l.releasedByGuest,
-      })),
-    );
+    const out: PrivateMapping[] = [];
+    const tds = this.fw.state.tds;
+    for (const vm in tds) {
+      const td = tds[vm];
+      for (const gpa in td?.mmio) {
+        const l = td?.mmio[gpa];
+        if (td && l) out.push({ vm: td.vm, tdi: l.tdi, rangeIndex: l.rangeIndex, rangeId: l.rangeId, gpa: BigInt(l.gpa), hpa: BigInt(l.hpa), pages: l.pages, guestUsable: l.state === 'MMIO_MAPPED' && !l.releasedByGuest });
+      }
+    }
+    return out;
   }
 }

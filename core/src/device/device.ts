@@ -1,15 +1,14 @@
 import type { DeviceInterfaceReport, InterfaceId, TdiStateName } from '../wire/index.js';
+import { DeviceBlueprint } from './blueprint.js';
 import type { DeviceConfig } from './config.js';
-import { validateDeviceConfig } from './config-validate.js';
 import { DoeMailbox } from './doe-mailbox.js';
 import { applyEvent, type DeviceEvent } from './events.js';
 import { handleIdeKm } from './idekm-handler.js';
 import type { TdispResponder } from './responder.js';
 import { type DeviceSnapshot, restoreSnapshot, stateHash, takeSnapshot } from './snapshot.js';
 import { handleSpdmRequest } from './spdm-dispatch.js';
-import { createModel, type DeviceModel, functionRecord } from './state.js';
+import { type DeviceModel, functionRecord } from './state.js';
 import { handleTdispRequest } from './tdisp-dispatch.js';
-import { IMPLEMENTED_REQUESTS } from './tdisp-requests.js';
 import { functionAt, functionKey, keyAt, tdiInterfaceId } from './topology.js';
 
 /** A TDISP request too short for its header: [E] refuses it below TDISP, with no TDISP_ERROR. */
@@ -27,10 +26,9 @@ export class TdispDevice implements TdispResponder {
   /** The DOE mailbox of function 0. */
   readonly doe: DoeMailbox;
 
-  /** Throws DeviceConfigError for a configuration no device could have. */
-  constructor(config: DeviceConfig) {
-    validateDeviceConfig(config, IMPLEMENTED_REQUESTS);
-    this.model = createModel(structuredClone(config));
+  /** Throws DeviceConfigError for a configuration no device could have; a blueprint is checked already. */
+  constructor(config: DeviceConfig | DeviceBlueprint) {
+    this.model = (config instanceof DeviceBlueprint ? config : new DeviceBlueprint(config)).model();
     this.doe = new DoeMailbox((request) => this.handleSpdm(request));
   }
 

@@ -22,13 +22,22 @@ const BASE_REQUESTS: TdispRequestType[] = [
   'STOP_INTERFACE_REQUEST',
 ];
 
+const VF_BAR_SIZE = 0x1_0000n;
+
+/** The most VFs the default device can have: their Routing IDs follow the PF's (0x0100) up to 0xffff. */
+export const MAX_VFS = 0xffff - 0x0100;
+
 /**
  * A plausible SR-IOV device for demos. PF0 at 01:00.0 is the DSM and a TDI: BAR0 (32-bit,
  * 1 MiB of registers holding the MSI-X table and PBA) and BAR2 (64-bit, 256 MiB of device memory
  * above 4 GiB whose attributes the guest may change). Its VF at 01:00.1 has one 64-bit BAR.
  * IDE stream 0 on port 0 starts without keys: a TSM must program them before LOCK.
+ *
+ * With `vfs` VFs (a platform of many TDIs), VF n (from 0) has Routing ID PF + First VF Offset
+ * (1) + n × VF Stride (1), and its BAR0 sits at the VF BAR base + n × the BAR's size: SR-IOV
+ * lays the VFs' BARs out as one contiguous region.
  */
-export function defaultDevice(): DeviceConfig {
+export function defaultDevice(vfs = 1): DeviceConfig {
   const dmaInfo = InterfaceInfo.NO_UPDATE_AFTER_LOCK | InterfaceInfo.DMA_WITHOUT_PASID;
   return {
     functions: [
@@ -42,13 +51,13 @@ export function defaultDevice(): DeviceConfig {
         interfaceInfo: dmaInfo,
         deviceSpecificInfo: ascii('teeio demo PF'),
       },
-      {
-        requesterId: 0x0101,
+      ...Array.from({ length: vfs }, (_, n) => ({
+        requesterId: 0x0101 + n,
         pf: 0x0100,
-        bars: [{ index: 0, address: 0x38_1000_0000n, size: 0x1_0000n, is64Bit: true }],
+        bars: [{ index: 0, address: 0x38_1000_0000n + BigInt(n) * VF_BAR_SIZE, size: VF_BAR_SIZE, is64Bit: true }],
         interfaceInfo: dmaInfo,
         deviceSpecificInfo: ascii('teeio demo VF'),
-      },
+      })),
     ],
     capabilities: {
       dsmCaps: 0,
@@ -115,4 +124,7 @@ export const DEVICE_PRESETS = {
   default: defaultDevice,
   'spdm-emu-sample': spdmEmuSample,
 } as const satisfies Record<string, () => DeviceConfig>;
+
+/** The presets that are SR-IOV PFs, whose number of VFs a scenario may choose. */
+export const SRIOV_PRESETS: Partial<Record<DevicePresetName, (vfs: number) => DeviceConfig>> = { default: defaultDevice };
 export type DevicePresetName = keyof typeof DEVICE_PRESETS;

@@ -2,7 +2,7 @@ import type { SeededRandomState } from '../util/seeded-random.js';
 import type { DeviceInterfaceReport, TdiStateName } from '../wire/index.js';
 import type { DeviceConfig } from './config.js';
 import { type IdeKeyState, initialIdeState } from './ide-keys.js';
-import { functionKey, isTdi, type Topology, topologyOf } from './topology.js';
+import { functionKey, isTdi, type Topology } from './topology.js';
 
 /**
  * The device's whole mutable state, as plain data (numbers, strings, bigints, byte arrays,
@@ -60,10 +60,6 @@ export function initialState(config: DeviceConfig): DeviceState {
     functions[functionKey(fn.requesterId)] = record;
   }
   return { rng: { seed: String(config.seed), counter: 0 }, entropyFailures: 0, functions, ide: initialIdeState(config.ide) };
-}
-
-export function createModel(config: DeviceConfig): DeviceModel {
-  return { config, topology: topologyOf(config), state: initialState(config) };
 }
 
 /** The record of the function at `key`; the key comes from the topology, so it exists. */

@@ -33,6 +33,9 @@ function supportedRequest(model: DeviceModel, code: number): keyof typeof reques
  * and the codec would otherwise stop at the version byte. undefined: the size is wrong.
  */
 function decodeAtVersion10(header: TdispHeader, request: Uint8Array): TdispMessage | undefined {
+  // At 1.0 already the normalised bytes would be the request's own: the header codec re-encodes
+  // what it decoded, reserved bytes included.
+  if (header.version === TDISP_VERSION_10) return tryDecode(() => tdisp.decode(request).message);
   const head = encodeWith(tdispHeaderCodec, { ...header, version: TDISP_VERSION_10 });
   const body = request.subarray(TDISP_HEADER_SIZE);
   const normalised = new Uint8Array(head.length + body.length);

@@ -11,11 +11,21 @@ export function vmOf(w: World, vm: VmId): VmState {
   return v;
 }
 
+/**
+ * KVM's VM for the VM `tdi` is assigned to. It is the only VM KVM ever maps the TDI's MMIO
+ * into, shared or private: every mapping step acts on the TDI's assignment.
+ */
+export function assignedVm(w: World, tdi: Bdf): VmState | undefined {
+  const a = w.assignmentOf(tdi);
+  return a && w.host.kvm[a.vm];
+}
+
 /** KVM_CREATE_VM and the firmware's VM. */
 export function kvmCreateVm(w: World, vm: VmId): FwResult {
   if (w.host.kvm[vm]) return errno(Errno.EBUSY, `${vm} exists`);
   const r = w.ports.tsm.createVm(vm);
   if (r.ok) w.host.kvm[vm] = { phase: 'running', fdOpen: true, holders: [], sharedMmio: [], privateMmio: {} };
+  w.vmChanges.mark(vm);
   return r;
 }
 
@@ -59,6 +69,7 @@ function maybeDestroy(w: World, vm: VmId): FwResult {
   const v = vmOf(w, vm);
   if (v.fdOpen || v.holders.length > 0 || v.phase === 'destroyed') return OK;
   v.boundAtDestroy = boundTdis(w).filter((t) => w.host.pci[t]?.bound?.vm === vm);
+  w.vmChanges.mark(vm);
   const r = w.ports.tsm.destroyVm(vm);
   v.phase = r.ok ? 'destroyed' : 'destroy-failed';
   return r;
@@ -68,6 +79,7 @@ function maybeDestroy(w: World, vm: VmId): FwResult {
 export function kvmKill(w: World, vm: VmId, reason: string): void {
   const v = w.host.kvm[vm];
   if (v && !v.killed) v.killed = reason;
+  w.vmChanges.mark(vm);
 }
 
 export function vmUsable(w: World, vm: VmId): boolean {

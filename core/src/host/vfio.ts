@@ -2,7 +2,7 @@ import type { Bdf } from '../model/ids.js';
 import { type FwResult, OK } from '../ports/result.js';
 import type { World } from '../world/world.js';
 import { Errno, errno } from './errno.js';
-import { kvmDropShared } from './kvm.js';
+import { assignedVm, kvmDropShared } from './kvm.js';
 import type { VfioDeviceState } from './state.js';
 
 export function vfioDevice(w: World, bdf: Bdf): VfioDeviceState | undefined {
@@ -35,7 +35,7 @@ export function vfioRevoke(w: World, bdf: Bdf): FwResult {
   if (!d?.open) return errno(Errno.ENODEV, `${bdf} is not open`);
   d.hostMmap = false;
   d.sharedRevoked = true;
-  const a = w.spec.assignments.find((x) => x.tdi === bdf);
+  const a = w.assignmentOf(bdf);
   if (a && w.host.kvm[a.vm]) kvmDropShared(w, a.vm, bdf);
   return OK;
 }
@@ -51,5 +51,6 @@ export function vfioRecover(w: World, bdf: Bdf): FwResult {
 /** Whether the hypervisor still maps the MMIO of `bdf` (VMM mmap or a KVM shared mapping). */
 export function hostMapsMmio(w: World, bdf: Bdf): boolean {
   if (w.host.vfio[bdf]?.hostMmap) return true;
-  return Object.values(w.host.kvm).some((v) => v.phase !== 'destroyed' && v.sharedMmio.includes(bdf));
+  const v = assignedVm(w, bdf);
+  return v !== undefined && v.phase !== 'destroyed' && v.sharedMmio.includes(bdf);
 }

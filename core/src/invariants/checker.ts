@@ -1,7 +1,9 @@
 import type { FlowName } from '../lifecycle/vocabulary.js';
 import type { StepObserver, StepRecord } from '../lifecycle/engine.js';
 import type { World } from '../world/world.js';
-import type { Invariant } from './invariant.js';
+import type { VmId } from '../model/ids.js';
+import type { VmChangesCursor } from '../world/vm-changes.js';
+import type { Breach, Invariant } from './invariant.js';
 
 /** An invariant broken at a step: what the run reports and stops on. */
 export interface Violation {
@@ -29,6 +31,8 @@ export class InvariantViolation extends Error {
  */
 export class InvariantChecker implements StepObserver {
   private deferring = false;
+  /** Where the world's VM change log stood when every invariant last passed on it. */
+  private passed?: { readonly w: World; readonly at: VmChangesCursor };
 
   constructor(
     private readonly invariants: readonly Invariant[],
@@ -49,12 +53,14 @@ export class InvariantChecker implements StepObserver {
     this.afterAction(w, where);
   }
 
+  /** Between two steps only steps changed the world, so per-VM invariants look at the VMs they changed. */
   afterStep(w: World, record: StepRecord): void {
-    this.run(w, record.flow ? `${record.flow}/${record.step}` : record.step, (i) => i.when === 'every-step');
+    this.run(w, record.flow ? `${record.flow}/${record.step}` : record.step, (i) => i.when === 'every-step', true);
   }
 
+  /** Right after a flow's last step: likewise only its steps changed the world. */
   settled(w: World, flow: FlowName | undefined): void {
-    this.run(w, flow ?? 'step', () => true);
+    this.run(w, flow ?? 'step', () => true, true);
   }
 
   /** After an action outside any flow (an event): the invariants that hold between any two steps. */
@@ -67,12 +73,25 @@ export class InvariantChecker implements StepObserver {
     this.run(w, 'end of scenario', () => true);
   }
 
-  private run(w: World, step: string, which: (i: Invariant) => boolean): void {
+  private run(w: World, step: string, which: (i: Invariant) => boolean, incremental = false): void {
     if (!this.enabled || this.deferring) return;
+    const now = w.vmChanges.cursor;
+    const changed = incremental && this.passed?.w === w ? w.vmChanges.since(this.passed.at) : undefined;
     for (const inv of this.invariants) {
       if (!which(inv)) continue;
-      const [breach] = inv.check(w);
+      const [breach] = breaches(w, inv, changed);
       if (breach) throw new InvariantViolation({ invariant: inv.id, number: inv.number, step, message: breach.message, objects: breach.objects, traceLength: w.tracer.length });
     }
+    this.passed = { w, at: now };
   }
+}
+
+/**
+ * What `inv` finds: over the `changed` VMs alone when it reads only per-VM state and every
+ * other VM passed before. A breach there is reported by the full check, so the report (which
+ * breach comes first, its message) is the one the full check gives.
+ */
+function breaches(w: World, inv: Invariant, changed: ReadonlySet<VmId> | undefined): readonly Breach[] {
+  if (changed === undefined || inv.checkVms === undefined) return inv.check(w);
+  return inv.checkVms(w, changed).length === 0 ? [] : inv.check(w);
 }

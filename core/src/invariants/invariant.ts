@@ -1,3 +1,4 @@
+import type { VmId } from '../model/ids.js';
 import type { World } from '../world/world.js';
 
 /** One way the world breaks an invariant: what, and the objects involved. */
@@ -18,4 +19,10 @@ export interface Invariant {
   readonly description: string;
   readonly when: 'every-step' | 'settled';
   check(w: World): readonly Breach[];
+  /**
+   * For an invariant that reads only per-VM state (KVM's record of a VM, the guest's view of its
+   * devices): the same check over `vms` alone, in no particular order. The checker passes the VMs
+   * a step changed (World.vmChanges), all others having passed before.
+   */
+  checkVms?(w: World, vms: Iterable<VmId>): readonly Breach[];
 }

@@ -1,3 +1,4 @@
+import type { VmId } from '../model/ids.js';
 import type { World } from '../world/world.js';
 import type { Breach, Invariant } from './invariant.js';
 
@@ -13,17 +14,22 @@ function causeOf(w: World): string | undefined {
   return call && call !== fatal ? `${call.op} returned ${call.result} (in ${fatal.op})` : `${fatal.op} returned ${fatal.result}`;
 }
 
+/** The VMs of `vms` KVM killed. */
+function killedVms(w: World, vms: Iterable<VmId>): Breach[] {
+  const out: Breach[] = [];
+  for (const vm of vms) {
+    const killed = w.host.kvm[vm]?.killed;
+    if (killed !== undefined) out.push({ message: `${vm} was killed (KVM_BUG_ON): ${causeOf(w) ?? killed}`, objects: [vm] });
+  }
+  return out;
+}
+
 /** 5. No step triggers a fatal firmware error (the kind that kills the VM) in a correct plan. */
 export const noFatalFirmwareError: Invariant = {
   number: 5,
   id: 'no-fatal-firmware-error',
   description: 'No step triggers a fatal firmware error (the kind that kills the VM) in a correct plan.',
   when: 'every-step',
-  check(w) {
-    return Object.entries(w.host.kvm)
-      .filter(([, v]) => v.killed !== undefined)
-      .map(([vm, v]): Breach => {
-        return { message: `${vm} was killed (KVM_BUG_ON): ${causeOf(w) ?? v.killed}`, objects: [vm] };
-      });
-  },
+  check: (w) => killedVms(w, Object.keys(w.host.kvm)),
+  checkVms: killedVms,
 };

@@ -1,4 +1,19 @@
+import type { VmId } from '../model/ids.js';
+import type { World } from '../world/world.js';
 import type { Breach, Invariant } from './invariant.js';
+
+/** The VMs of `vms` destroyed (or torn down) with TDIs still bound, where the arch forbids it. */
+function destroyedBound(w: World, vms: Iterable<VmId>): Breach[] {
+  const out: Breach[] = [];
+  if (!w.vmDestroyRequiresUnbind) return out;
+  for (const vm of vms) {
+    const v = w.host.kvm[vm];
+    const bound = v?.boundAtDestroy ?? [];
+    if (v && bound.length > 0)
+      out.push({ message: `${vm} ${v.phase === 'destroyed' ? 'was destroyed' : 'went to teardown (the firmware refused it)'} with ${bound.join(', ')} still bound`, objects: [vm, ...bound] });
+  }
+  return out;
+}
 
 /** 8. A VM is destroyed only after its CC vPCI devices are unbound (where the arch requires it). */
 export const vmDestroyedAfterUnbind: Invariant = {
@@ -6,13 +21,6 @@ export const vmDestroyedAfterUnbind: Invariant = {
   id: 'vm-destroyed-after-unbind',
   description: 'A VM is destroyed only after its CC vPCI devices are unbound (where the arch requires it).',
   when: 'every-step',
-  check(w) {
-    if (!w.vmDestroyRequiresUnbind) return [];
-    return Object.entries(w.host.kvm)
-      .filter(([, v]) => (v.boundAtDestroy ?? []).length > 0)
-      .map(([vm, v]): Breach => ({
-        message: `${vm} ${v.phase === 'destroyed' ? 'was destroyed' : 'went to teardown (the firmware refused it)'} with ${(v.boundAtDestroy ?? []).join(', ')} still bound`,
-        objects: [vm, ...(v.boundAtDestroy ?? [])],
-      }));
-  },
+  check: (w) => destroyedBound(w, Object.keys(w.host.kvm)),
+  checkVms: destroyedBound,
 };

@@ -1,3 +1,4 @@
+import { assignedVm } from '../host/kvm.js';
 import type { Bdf } from '../model/ids.js';
 import type { World } from '../world/world.js';
 
@@ -14,10 +15,10 @@ export interface TdiAfter {
 /** The TDI's state after a step, or undefined when `tdi` is no device function of this world. */
 export function tdiAfter(w: World, tdi: Bdf | undefined): TdiAfter | undefined {
   if (tdi === undefined || !w.link.has(tdi)) return undefined;
-  const vms = Object.values(w.host.kvm);
+  const vm = assignedVm(w, tdi);
   return {
     tdisp: w.link.tdiState(tdi),
-    privateMmio: vms.reduce((n, vm) => n + (vm.privateMmio[tdi]?.length ?? 0), 0),
-    hypervisorMmio: (w.host.vfio[tdi]?.hostMmap ?? false) || vms.some((vm) => vm.sharedMmio.includes(tdi)),
+    privateMmio: vm?.privateMmio[tdi]?.length ?? 0,
+    hypervisorMmio: (w.host.vfio[tdi]?.hostMmap ?? false) || (vm?.sharedMmio.includes(tdi) ?? false),
   };
 }

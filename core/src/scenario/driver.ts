@@ -3,10 +3,25 @@ import { INVARIANTS } from '../invariants/index.js';
 import { InvariantChecker } from '../invariants/checker.js';
 import { Engine, type FlowOutcome } from '../lifecycle/engine.js';
 import type { LoadedPlugin } from '../plugin/loaded-plugin.js';
+import type { WorldSpec } from '../world/platform.js';
 import { World } from '../world/world.js';
 import { runAction } from './actions.js';
 import { worldSpecOf } from './load.js';
 import type { Scenario, ScenarioAction } from './scenario.js';
+
+const specs = new WeakMap<Scenario, Map<string | undefined, WorldSpec>>();
+
+/**
+ * The world spec of `scenario` under `seed`, made once per scenario and seed: a world is built
+ * from the template prepared for its spec, so running a scenario again reuses that preparation.
+ */
+function specOf(scenario: Scenario, seed: string | undefined): WorldSpec {
+  let bySeed = specs.get(scenario);
+  if (!bySeed) specs.set(scenario, (bySeed = new Map()));
+  let spec = bySeed.get(seed);
+  if (!spec) bySeed.set(seed, (spec = worldSpecOf(scenario, seed)));
+  return spec;
+}
 
 /**
  * A scenario's world driven one action at a time, invariants checked as a run checks them:
@@ -26,7 +41,7 @@ export class ScenarioDriver {
     parent: DependencyContainer,
     options: { readonly seed?: string | undefined; readonly invariants?: boolean | undefined } = {},
   ) {
-    this.w = new World(worldSpecOf(scenario, options.seed), plugin, parent);
+    this.w = new World(specOf(scenario, options.seed), plugin, parent);
     this.checker = new InvariantChecker(INVARIANTS, options.invariants ?? true);
     const { plans, semantics } = plugin.declaration;
     this.engine = new Engine(this.w, plans, semantics.unwind, this.checker);

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { DEVICE_PRESETS } from '../device/presets.js';
+import type { DeviceConfig } from '../device/config.js';
+import { DEVICE_PRESETS, SRIOV_PRESETS } from '../device/presets.js';
 import { type Bdf, bdfOf } from '../model/ids.js';
 import * as validators from '../schema/generated/validators.js';
 import { SchemaError, precompiledCheck } from '../schema/validator.js';
 import { JsonTextError, parseJsonText } from '../util/json-text.js';
 import type { WorldSpec } from '../world/platform.js';
-import type { Expectations, Scenario, ScenarioAction } from './scenario.js';
+import type { DeviceSpec, Expectations, Scenario, ScenarioAction } from './scenario.js';
 
 /**
  * A scenario that cannot run, located in its file by JSON pointer, or by line and column when the
@@ -73,11 +74,17 @@ export function checkScenario(json: unknown, file: string): Scenario {
   return s;
 }
 
+/** The configuration of a platform device: its preset, with as many VFs as the scenario asks for. */
+function deviceConfig(d: DeviceSpec): DeviceConfig {
+  const sriov = d.vfs === undefined ? undefined : SRIOV_PRESETS[d.preset];
+  return sriov && d.vfs !== undefined ? sriov(d.vfs) : DEVICE_PRESETS[d.preset]();
+}
+
 /** The functions each device of the platform has, by pci_name(). */
 export function platformFunctions(s: Scenario): Map<Bdf, { device: string; dsm: Bdf }> {
   const out = new Map<Bdf, { device: string; dsm: Bdf }>();
   for (const d of s.platform.devices) {
-    const cfg = DEVICE_PRESETS[d.preset]();
+    const cfg = deviceConfig(d);
     const dsm = bdfOf(cfg.functions[0]?.requesterId ?? 0, cfg.segment ?? 0);
     for (const f of cfg.functions) out.set(bdfOf(f.requesterId, cfg.segment ?? 0), { device: d.id, dsm });
   }
@@ -117,8 +124,12 @@ function checkReferences(s: Scenario, file: string): void {
     throw new ScenarioError(file, pointer, problem);
   };
   const ids = new Set<string>();
-  s.platform.devices.forEach((d, i) => (ids.has(d.id) ? fail(`/platform/devices/${i}/id`, `device id '${d.id}' is used twice`) : ids.add(d.id)));
-  if (fns.size < s.platform.devices.reduce((n, d) => n + DEVICE_PRESETS[d.preset]().functions.length, 0)) fail('/platform/devices', 'two devices claim the same PCI function');
+  s.platform.devices.forEach((d, i) => {
+    if (ids.has(d.id)) fail(`/platform/devices/${i}/id`, `device id '${d.id}' is used twice`);
+    ids.add(d.id);
+    if (d.vfs !== undefined && !SRIOV_PRESETS[d.preset]) fail(`/platform/devices/${i}/vfs`, `the ${d.preset} device is no SR-IOV PF: it has no VFs to count`);
+  });
+  if (fns.size < s.platform.devices.reduce((n, d) => n + deviceConfig(d).functions.length, 0)) fail('/platform/devices', 'two devices claim the same PCI function');
   const assigned = new Set<string>();
   s.assign.forEach((a, i) => {
     if (!fns.has(a.tdi)) fail(`/assign/${i}/tdi`, `no device function ${a.tdi} on this platform`);
@@ -146,7 +157,7 @@ function describeAction(a: ScenarioAction): string {
 /** The world a scenario starts from, with `seed` overriding the scenario's. */
 export function worldSpecOf(s: Scenario, seed?: string): WorldSpec {
   return {
-    devices: s.platform.devices.map((d) => ({ id: d.id, config: DEVICE_PRESETS[d.preset]() })),
+    devices: s.platform.devices.map((d) => ({ id: d.id, config: deviceConfig(d) })),
     vms: [...s.vms],
     assignments: s.assign.map((a) => ({ tdi: a.tdi, vm: a.vm, guestRid: Number(a.guestRid) })),
     seed: seed ?? String(s.seed ?? s.name),

@@ -50,6 +50,7 @@ export interface RunOptions {
   readonly stateHash?: boolean;
 }
 
+
 /**
  * Runs `scenario` on one plugin: creates the VMs, executes every action in order, checks the
  * invariants after every step and once more at the end, and evaluates the arch's expectations.

@@ -29,6 +29,8 @@ export interface DeviceSpec {
   readonly id: string;
   /** A built-in device (`default`, `spdm-emu-sample`). */
   readonly preset: DevicePresetName;
+  /** How many VFs an SR-IOV preset has (the default device: 1). */
+  readonly vfs?: number;
 }
 
 /** What must hold at the end of the run (or at the violation that stopped it). */

@@ -1,4 +1,4 @@
-import { DEVICE_PRESETS } from '../device/presets.js';
+import { DEVICE_PRESETS, MAX_VFS } from '../device/presets.js';
 import { FAULT_KINDS } from '../faults/fault-plan.js';
 import { FLR_POLICIES } from '../lifecycle/plan.js';
 import { FLOW_NAMES, STEP_NAMES } from '../lifecycle/vocabulary.js';
@@ -69,7 +69,16 @@ export const SCENARIO_SCHEMA = {
         devices: {
           type: 'array',
           minItems: 1,
-          items: { type: 'object', properties: { id: name, preset: { enum: Object.keys(DEVICE_PRESETS) } }, required: ['id', 'preset'], additionalProperties: false },
+          items: {
+            type: 'object',
+            properties: {
+              id: name,
+              preset: { enum: Object.keys(DEVICE_PRESETS) },
+              vfs: { type: 'integer', minimum: 1, maximum: MAX_VFS, description: 'how many VFs an SR-IOV preset (default) has: 01:00.1 onwards, each a TDI' },
+            },
+            required: ['id', 'preset'],
+            additionalProperties: false,
+          },
         },
       },
       required: ['devices'],

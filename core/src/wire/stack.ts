@@ -53,10 +53,12 @@ function spdmEnd(payload: Uint8Array): number | undefined {
  */
 export function spdmInDoe(payload: Uint8Array): Uint8Array {
   const end = spdmEnd(payload);
-  if (end === undefined) return payload;
   // Only up to 3 bytes of zero padding may follow; anything else is the SPDM layer's to reject.
-  const pad = payload.subarray(Math.min(end, payload.length));
-  return end <= payload.length && pad.length < 4 && pad.every((b) => b === 0) ? payload.subarray(0, end) : payload;
+  if (end === undefined || end > payload.length || payload.length - end >= 4) return payload;
+  // Every exchange passes here twice: a loop, not a view and a callback per byte, and a view of
+  // the message only when there is padding to leave out (making one costs more than decoding).
+  for (let i = end; i < payload.length; i++) if (payload[i] !== 0) return payload;
+  return end === payload.length ? payload : payload.subarray(0, end);
 }
 
 function fromSpdm(bytes: Uint8Array, base: number, out: DecodedStack, options?: DecodeOptions): void {

@@ -1,4 +1,5 @@
 import type { TdispDevice } from '../device/device.js';
+import type { FunctionConfig } from '../device/config.js';
 import type { DeviceEvent } from '../device/events.js';
 import type { FaultInjector } from '../faults/fault-plan.js';
 import { type Bdf, bdfOf } from '../model/ids.js';
@@ -24,6 +25,8 @@ interface FunctionSite {
   readonly device: TdispDevice;
   readonly requesterId: number;
   readonly dsm: Bdf;
+  /** The function's configuration: looked up once, not searched for per question. */
+  readonly fn: FunctionConfig;
 }
 
 /** A request or response as the trace names it: the message type, and the error code of an ERROR. */
@@ -50,7 +53,7 @@ export class DeviceLink {
     for (const device of devices) {
       const segment = device.config.segment ?? 0;
       const dsm = bdfOf(device.config.functions[0]?.requesterId ?? 0, segment);
-      for (const fn of device.config.functions) this.sites.set(bdfOf(fn.requesterId, segment), { device, requesterId: fn.requesterId, dsm });
+      for (const fn of device.config.functions) this.sites.set(bdfOf(fn.requesterId, segment), { device, requesterId: fn.requesterId, dsm, fn });
     }
   }
 
@@ -71,8 +74,7 @@ export class DeviceLink {
 
   /** Whether `bdf` is a VF (its configuration names a PF). */
   isVf(bdf: Bdf): boolean {
-    const { device, requesterId } = this.site(bdf);
-    return device.config.functions.some((f) => f.requesterId === requesterId && f.pf !== undefined);
+    return this.site(bdf).fn.pf !== undefined;
   }
 
   /** The VFs of the PF `pf` (what an FLR of the PF also resets). */
@@ -80,7 +82,7 @@ export class DeviceLink {
     const { device, requesterId } = this.site(pf);
     return this.functions.filter((b) => {
       const s = this.site(b);
-      return s.device === device && device.config.functions.some((f) => f.requesterId === s.requesterId && f.pf === requesterId);
+      return s.device === device && s.fn.pf === requesterId;
     });
   }
 
@@ -152,7 +154,7 @@ export class DeviceLink {
 
   isTdi(bdf: Bdf): boolean {
     const s = this.sites.get(bdf);
-    return s !== undefined && (s.device.config.functions.find((f) => f.requesterId === s.requesterId)?.tdi ?? true);
+    return s !== undefined && (s.fn.tdi ?? true);
   }
 
   snapshot(): { lockEpochs: Record<Bdf, number> } {

@@ -3,8 +3,8 @@ import { TdispDevice } from '../device/device.js';
 import type { DeviceSnapshot } from '../device/snapshot.js';
 import { FaultInjector, type FaultState } from '../faults/fault-plan.js';
 import { FirmwareCalls } from '../firmware/firmware-calls.js';
-import { type GuestState, type RelayState, initialGuests } from '../guest/state.js';
-import { type HostState, initialHostState } from '../host/state.js';
+import type { GuestState, RelayState } from '../guest/state.js';
+import type { HostState } from '../host/state.js';
 import type { FlrPolicy } from '../lifecycle/plan.js';
 import { type Bdf, type VmId } from '../model/ids.js';
 import type { AttestationPort } from '../ports/attestation.js';
@@ -16,9 +16,12 @@ import type { LoadedPlugin } from '../plugin/loaded-plugin.js';
 import { constructFromPlugin, createRunContainer } from '../plugin/registration.js';
 import { Tracer } from '../trace/tracer.js';
 import { canonicalHash } from '../util/canonical.js';
+import { clonePlain } from '../util/clone.js';
 import { SeededRandom, type SeededRandomState } from '../util/seeded-random.js';
 import { DeviceLink } from './device-link.js';
 import type { Assignment, WorldSpec } from './platform.js';
+import { type WorldTemplate, templateOf } from './template.js';
+import { VmChanges } from './vm-changes.js';
 import { DEVICE_LINK, FIRMWARE_CALLS, FIRMWARE_STATE, type FirmwareState, RANDOM, TRACER } from './services.js';
 
 export interface Ports {
@@ -59,6 +62,9 @@ export class World {
   host: HostState;
   guests: Record<VmId, GuestState>;
   relay: RelayState = { replay: false, last: {} };
+  /** VMs whose KVM or guest state a step changed: what the invariant checker re-checks per VM. */
+  readonly vmChanges = new VmChanges();
+  private readonly template: WorldTemplate;
 
   constructor(
     readonly spec: WorldSpec,
@@ -67,10 +73,11 @@ export class World {
   ) {
     this.faults = FaultInjector.of(spec.faults);
     this.random = new SeededRandom(spec.seed);
-    this.devices = spec.devices.map((d) => new TdispDevice({ ...d.config, seed: `${spec.seed}/${d.id}` }));
+    const template = (this.template = templateOf(spec));
+    this.devices = template.devices.map((b) => new TdispDevice(b));
     this.link = new DeviceLink(this.devices, this.tracer, this.faults);
-    this.host = initialHostState(this.link.functions.map((bdf) => ({ bdf, dsm: this.link.dsmOf(bdf), isTdi: this.link.isTdi(bdf) })));
-    this.guests = initialGuests(spec.assignments, spec.vms);
+    this.host = clonePlain(template.host);
+    this.guests = clonePlain(template.guests);
     const { semantics, firmware } = plugin.declaration;
     this.flrPolicy = spec.flrPolicy ?? semantics.flrPolicy;
     this.vmDestroyRequiresUnbind = semantics.vmDestroyRequiresUnbind;
@@ -93,9 +100,14 @@ export class World {
 
   /** The vPCI assignment of `tdi`. */
   assignment(tdi: Bdf): Assignment {
-    const a = this.spec.assignments.find((x) => x.tdi === tdi);
+    const a = this.assignmentOf(tdi);
     if (!a) throw new RangeError(`${tdi} is not assigned to a VM`);
     return a;
+  }
+
+  /** The vPCI assignment of `tdi`, if it has one. */
+  assignmentOf(tdi: Bdf): Assignment | undefined {
+    return this.template.assignments.get(tdi);
   }
 
   snapshot(): WorldSnapshot {
@@ -126,6 +138,7 @@ export class World {
     this.firmware.restore(c.firmware);
     this.random.restore(c.random);
     this.faults.restore(c.faults);
+    this.vmChanges.markAll();
   }
 
   /** Canonical hash of the whole state: equal states hash equal, however they were reached. */

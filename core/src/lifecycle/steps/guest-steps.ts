@@ -13,9 +13,11 @@ import { tdiTarget } from './step.js';
 /** The guest refused the device: the code the trace shows for it. */
 export const GUEST_REJECTED = 'GUEST_REJECTED';
 
+/** The guest's view of the device, to change: every guest step reaches it here, which marks its VM changed. */
 function guestDevice(w: World, x: TdiTarget): GuestDeviceState {
   const d = w.guests[x.vm]?.devices[x.tdi];
   if (!d) throw new RangeError(`${x.tdi} is not assigned to ${x.vm}`);
+  w.vmChanges.mark(x.vm);
   return d;
 }
 

@@ -1,5 +1,5 @@
 import { vdeviceForceDestroy } from '../../host/iommufd.js';
-import { kvmPut } from '../../host/kvm.js';
+import { assignedVm, kvmPut } from '../../host/kvm.js';
 import { pciReset, pdev, resetScope } from '../../host/pci.js';
 import { vfioMmap, vfioOpen, vfioRecover, vfioRevoke } from '../../host/vfio.js';
 import { Errno, errno } from '../../host/errno.js';
@@ -18,8 +18,7 @@ import { tdiTarget, when } from './step.js';
  * reset rather than reset a function a VM still maps (invariant 7).
  */
 function privatelyMapped(w: World, scope: readonly Bdf[]): string | undefined {
-  const vms = Object.values(w.host.kvm);
-  return scope.find((b) => vms.some((v) => (v?.privateMmio[b] ?? []).length > 0));
+  return scope.find((b) => (assignedVm(w, b)?.privateMmio[b] ?? []).length > 0);
 }
 
 export const vfioSteps = {

@@ -1,6 +1,9 @@
 import { type DecodeReason, type ReservedWarning, type WireLayer, WireDecodeError } from './errors.js';
 import { readU16, readU32, readU64 } from './le.js';
 
+/** Up to this many bytes a loop copies faster than a view and a bulk copy. */
+const SHORT = 256;
+
 export interface DecodeOptions {
   /** Reject non-zero reserved fields instead of keeping and flagging them. */
   readonly strict?: boolean;
@@ -60,7 +63,11 @@ export class ByteReader {
    */
   bytesOf(n: number, field: string): Uint8Array {
     const at = this.need(n, field);
-    return new Uint8Array(this.bytes.subarray(at, at + n));
+    if (n > SHORT) return new Uint8Array(this.bytes.subarray(at, at + n));
+    // Most fields are a few dozen bytes: copied by hand, with no view made to copy from.
+    const copy = new Uint8Array(n);
+    for (let i = 0; i < n; i++) copy[i] = this.bytes[at + i] as number;
+    return copy;
   }
 
   /** Everything left in the buffer. */

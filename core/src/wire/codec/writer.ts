@@ -83,7 +83,8 @@ export class ByteWriter {
 
   toBytes(): Uint8Array {
     const out = allocBytes(this.len);
-    out.set(this.buf.subarray(0, this.len));
+    // Messages are short: a loop copies them without making a view of the buffer first.
+    for (let i = 0; i < this.len; i++) out[i] = this.buf[i] as number;
     return out;
   }
 

@@ -1,0 +1,30 @@
+import { clonePlain } from '../util/clone.js';
+import type { DeviceConfig } from './config.js';
+import { validateDeviceConfig } from './config-validate.js';
+import { type DeviceModel, type DeviceState, initialState } from './state.js';
+import { IMPLEMENTED_REQUESTS } from './tdisp-requests.js';
+import { type Topology, topologyOf } from './topology.js';
+
+/**
+ * A device configuration checked once, with its lookups and initial state: every device built
+ * from it shares the configuration and topology (neither ever changes) and gets its own copy of
+ * the state. Validating and deriving per device would cost more than the rest of a run's world.
+ */
+export class DeviceBlueprint {
+  readonly config: DeviceConfig;
+  readonly topology: Topology;
+  private readonly initial: DeviceState;
+
+  /** Throws DeviceConfigError for a configuration no device could have. */
+  constructor(config: DeviceConfig) {
+    validateDeviceConfig(config, IMPLEMENTED_REQUESTS);
+    this.config = structuredClone(config);
+    this.topology = topologyOf(this.config);
+    this.initial = initialState(this.config);
+  }
+
+  /** A fresh model: the shared configuration and topology, a copy of the initial state. */
+  model(): DeviceModel {
+    return { config: this.config, topology: this.topology, state: clonePlain(this.initial) };
+  }
+}
