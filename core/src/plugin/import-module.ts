@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loaderErrors } from './loader-errors.js';
 import { PluginRefusal, firstLine } from './refusal.js';
 import type { PluginSpecifier } from './specifier.js';
 
@@ -13,7 +14,8 @@ const notFoundDetail = (e: unknown) => firstLine(e).replace(/ imported from .*$/
 /**
  * Imports the plugin's module: the only plugin code that runs before registration is its
  * top-level code. A module that cannot be found is refused, and so is one that fails to load
- * (its top level throws, node cannot load its file type).
+ * (its top level throws, node cannot load its file type, its source does not parse: then every
+ * error the loader gave is kept, with its location).
  */
 export async function importPluginModule(spec: PluginSpecifier): Promise<ModuleExports> {
   try {
@@ -22,7 +24,7 @@ export async function importPluginModule(spec: PluginSpecifier): Promise<ModuleE
     if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
       throw new PluginRefusal(spec.given, 'module-not-found', `module not found: ${notFoundDetail(e)}`);
     }
-    throw new PluginRefusal(spec.given, 'import-failed', `cannot import the module: ${firstLine(e)}`, e);
+    throw new PluginRefusal(spec.given, 'import-failed', `cannot import the module: ${firstLine(e)}`, e, loaderErrors(e));
   }
 }
 
