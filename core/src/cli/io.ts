@@ -10,6 +10,8 @@ export interface CliIo {
   readonly stdoutIsTTY?: boolean;
   /** `--color` (true) or `--no-color` (false) from the command line; absent: the environment decides. */
   readonly color?: boolean;
+  /** The terminal's width in columns; absent when stdout is not a terminal. */
+  readonly columns?: number;
 }
 
 /**
@@ -43,5 +45,6 @@ export function processIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     stdoutIsTTY: process.stdout.isTTY === true,
+    ...(process.stdout.isTTY ? { columns: process.stdout.columns } : {}),
   };
 }

@@ -9,11 +9,11 @@ export interface CliRun {
   readonly errLines: readonly string[];
 }
 
-/** Runs teeio in this process with captured output and no colours. */
-export async function teeio(args: readonly string[], cwd = process.cwd()): Promise<CliRun> {
+/** Runs teeio in this process with captured output and no colours (on a terminal `columns` wide, if given). */
+export async function teeio(args: readonly string[], cwd = process.cwd(), columns?: number): Promise<CliRun> {
   let out = '';
   let err = '';
-  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), env: { NO_COLOR: '1' }, cwd };
+  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), env: { NO_COLOR: '1' }, cwd, ...(columns ? { columns } : {}) };
   const code = await runCli(args, io);
   return { code, out, err, errLines: err.split('\n').filter((l) => l !== '') };
 }

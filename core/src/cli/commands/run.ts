@@ -8,7 +8,7 @@ import { colorsFor } from '../colors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { type PluginOptions, addPluginOptions } from '../plugin-options.js';
-import { loadForRun, runOne, scenarioFrom } from './run-inputs.js';
+import { loadForRun, runOne, scenarioFrom, terminalWidth } from './run-inputs.js';
 import type { CommandGroup } from '../program.js';
 import { seedOption } from '../seed-option.js';
 import { resolve } from 'node:path';
@@ -34,7 +34,7 @@ function renderAll(scenario: string, reports: readonly RunReport[], format: Docu
 function render(r: RunReport, format: Exclude<RunOptions['format'], DocumentFormat>, io: CliIo): string {
   if (format === 'jsonl') return `${JSON.stringify(r)}\n`;
   if (format === 'mermaid') return toMermaid(r);
-  return toText(r, colorsFor(io));
+  return toText(r, { width: terminalWidth(io), colors: colorsFor(io) });
 }
 
 /**
