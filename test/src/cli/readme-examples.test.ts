@@ -40,5 +40,5 @@ describe('README examples', () => {
     const r = await teeio(e.args, ROOT);
     expect(r.code).toBe(0);
     expect(r.out.trimEnd()).toBe(e.output);
-  });
+  }, 30_000);
 });
