@@ -3,7 +3,8 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', '**/generated/**'] },
+  // syntax-errors/ is a plugin fixture that must not parse.
+  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', '**/generated/**', 'test/src/fixtures/plugins/syntax-errors/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

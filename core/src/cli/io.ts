@@ -12,6 +12,8 @@ export interface CliIo {
   readonly color?: boolean;
   /** Standard input, for `-` arguments; absent: the process's (file descriptor 0). */
   readonly stdin?: () => string;
+  /** The terminal's width in columns; absent when stdout is not a terminal. */
+  readonly columns?: number;
 }
 
 /**
@@ -45,5 +47,6 @@ export function processIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     stdoutIsTTY: process.stdout.isTTY === true,
+    ...(process.stdout.isTTY ? { columns: process.stdout.columns } : {}),
   };
 }

@@ -39,10 +39,14 @@ export function loadRequestFrom(opts: PluginOptions, io: CliIo): LoadRequest {
   }
 }
 
-/** One stderr line per refused plugin, in the CLI's error format (and what it threw, to debug). */
+/**
+ * One stderr line per refused plugin, in the CLI's error format, then a line per error its
+ * loader reported, each naming the plugin and the place (and what it threw, to debug).
+ */
 export function writeRefusals(refused: readonly PluginRefusal[], io: CliIo): void {
   for (const r of refused) {
     io.err(`teeio: ${oneLine(r.message)}\n`);
+    for (const error of r.errors) io.err(`teeio: plugin ${r.specifier}: ${oneLine(error)}\n`);
     writeDebugCause(r.cause, io);
   }
 }

@@ -54,3 +54,16 @@ export function stackToJson(stack: DecodedStack): Record<string, unknown> {
 function warningJson(w: ReservedWarning): string {
   return `${w.layer}: byte ${w.offset} (${w.field}): reserved field holds ${w.value}`;
 }
+
+/** The JSON Schema of what `teeio tdisp decode` prints (`teeio schema decode`): each layer the bytes carry, outermost first. */
+export const DECODE_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://teeio.dev/schema/decode.json',
+  title: 'teeio tdisp decode: every layer the bytes carry, and reserved fields that were not zero',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...Object.fromEntries(Object.entries(LAYER_JSON).map(([layer, j]) => [layer, j.schema])),
+    warnings: { type: 'array', items: { type: 'string' } },
+  },
+} as const;

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkBeforeImport } from './preflight.js';
+import { loaderErrors } from './loader-errors.js';
 import { PluginRefusal, firstLine } from './refusal.js';
 import type { PluginSpecifier } from './specifier.js';
 
@@ -30,16 +31,17 @@ function refusalFor(spec: PluginSpecifier, e: unknown): PluginRefusal {
   }
   if (/experimental decorators/i.test(problem)) {
     const where = spec.importable.startsWith('file:') ? nearestTsconfig(fileURLToPath(spec.importable)) : undefined;
-    return new PluginRefusal(spec.given, 'no-experimental-decorators', `decorators need "experimentalDecorators": true and "emitDecoratorMetadata": true in ${where ?? 'the plugin\'s tsconfig.json (none found)'}: ${problem}`, e);
+    return new PluginRefusal(spec.given, 'no-experimental-decorators', `decorators need "experimentalDecorators": true and "emitDecoratorMetadata": true in ${where ?? 'the plugin\'s tsconfig.json (none found)'}`, e, loaderErrors(e));
   }
-  return new PluginRefusal(spec.given, 'import-failed', `cannot import the module: ${problem}`, e);
+  return new PluginRefusal(spec.given, 'import-failed', `cannot import the module: ${firstLine(e)}`, e, loaderErrors(e));
 }
 
 /**
  * Imports the plugin's module: the only plugin code that runs before registration is its
  * top-level code. Its package is checked first (module type, second copies of what the core
- * shares); a module that cannot be found is refused, and so is one that fails to load (its
- * top level throws, node cannot load its file type, its TypeScript does not compile).
+ * shares); a module that cannot be found is refused, and so is one that fails to load (its top
+ * level throws, node cannot load its file type, its source does not parse: then every error the
+ * loader gave is kept, with its location).
  */
 export async function importPluginModule(spec: PluginSpecifier, loadTsx: TsxLoader = importTsx): Promise<ModuleExports> {
   try {

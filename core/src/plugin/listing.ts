@@ -23,6 +23,8 @@ export interface RefusedPluginView {
   /** The problem alone, and the whole one-line message that names the specifier too. */
   readonly problem: string;
   readonly message: string;
+  /** Every error the module's loader reported, `file:line:col: message` (empty for other reasons). */
+  readonly errors: readonly string[];
 }
 
 /** The JSON view of a plugin set (`teeio plugins --format json`), and the rows of its tables. */
@@ -46,7 +48,7 @@ function viewLoaded({ specifier, declaration: d }: LoadedPlugin): LoadedPluginVi
   };
 }
 
-const viewRefused = ({ specifier, reason, problem, message }: PluginRefusal): RefusedPluginView => ({ specifier, reason, problem, message });
+const viewRefused = ({ specifier, reason, problem, message, errors }: PluginRefusal): RefusedPluginView => ({ specifier, reason, problem, message, errors });
 
 export function listPlugins(set: PluginSet): PluginListing {
   return { loaded: set.loaded.map(viewLoaded), refused: set.refused.map(viewRefused) };

@@ -27,7 +27,8 @@ export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 /**
  * A plugin the host will not run, and why: one line naming the specifier as the user gave it
  * and the problem. An Error, so the per-run registration can throw it too. `cause` is what the
- * plugin's code threw, whose stack `TEEIO_DEBUG=1` shows the plugin's author.
+ * plugin's code threw, whose stack `TEEIO_DEBUG=1` shows the plugin's author; `errors` are the
+ * located errors a loader reported beyond its first line (`file:line:col: message`, one each).
  */
 export class PluginRefusal extends Error {
   override readonly name = 'PluginRefusal';
@@ -36,6 +37,7 @@ export class PluginRefusal extends Error {
     readonly reason: RefusalReason,
     readonly problem: string,
     cause?: unknown,
+    readonly errors: readonly string[] = [],
   ) {
     super(`plugin ${specifier}: ${problem}`, cause === undefined ? undefined : { cause });
   }

@@ -62,7 +62,8 @@ describe('the built CLI on a pipe (`npm test` builds dist/ first)', () => {
     expect(r.status).toBe(0);
     return r.stdout;
   }
-  it('CI=true gives no ESC byte, FORCE_COLOR=1 does, and --no-color beats FORCE_COLOR=1', () => {
+  // Four runs of the built CLI: on a shared, loaded machine they outlast vitest's default 5 s.
+  it('CI=true gives no ESC byte, FORCE_COLOR=1 does, and --no-color beats FORCE_COLOR=1', { timeout: 30_000 }, () => {
     expect(stdoutOf({ CI: 'true' })).not.toContain(ESC);
     expect(stdoutOf({ FORCE_COLOR: '1' })).toContain(ESC);
     expect(stdoutOf({ FORCE_COLOR: '1' }, '--no-color')).not.toContain(ESC);

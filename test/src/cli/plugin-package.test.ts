@@ -127,7 +127,8 @@ describe('a TypeScript plugin run by the teeio command', () => {
     const r = teeioBinary(['plugins', '--plugin', './index.ts'], dir);
     expect([r.status, r.stderr]).toEqual([
       2,
-      `teeio: plugin ./index.ts: decorators need "experimentalDecorators": true and "emitDecoratorMetadata": true in ${join(dir, 'tsconfig.json')}: ${join(dir, 'index.ts')}:5:14: ERROR: Parameter decorators only work when experimental decorators are enabled\n`,
+      `teeio: plugin ./index.ts: decorators need "experimentalDecorators": true and "emitDecoratorMetadata": true in ${join(dir, 'tsconfig.json')}\n` +
+        `teeio: plugin ./index.ts: ${join(dir, 'index.ts')}:5:15: Parameter decorators only work when experimental decorators are enabled\n`,
     ]);
   }, 60_000);
 

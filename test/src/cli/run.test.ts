@@ -198,22 +198,23 @@ function participants(diagram: string): { declared: Map<string, string>; used: S
 }
 
 describe('teeio run --format mermaid', () => {
-  it('is a sequenceDiagram whose participants are exactly the kernel subsystems, the firmware and the device', async () => {
+  it('is a sequenceDiagram whose participants are exactly the guest, the VMM, the kernel subsystems, the firmware and the device', async () => {
     const r = await teeioRun('examples/lifecycle.json', '--format', 'mermaid');
     expect(r.code).toBe(0);
-    expect(r.out.split('\n')[0]).toBe('sequenceDiagram');
+    expect(r.out.split('\n').slice(0, 4)).toEqual(['# lifecycle', '', '## devsec', '']);
+    expect(r.out).toContain('\n```mermaid\n---\ntitle: "lifecycle on devsec: pass"\n---\nsequenceDiagram\n');
     const { declared, used } = participants(r.out);
-    expect([...declared.values()]).toEqual(['guest', 'KVM', 'VFIO', 'iommufd', 'PCI', 'TSM core', 'devsec TSM', 'device']);
+    expect([...declared.values()]).toEqual(['guest', 'VMM', 'KVM', 'VFIO', 'iommufd', 'PCI', 'TSM core', 'devsec TSM', 'device']);
     // Mermaid would silently add a participant for any other id a line used.
     expect([...used].filter((id) => !declared.has(id))).toEqual([]);
     expect(r.out).toContain('iommufd->>FW: DEVSEC.BIND');
     expect(r.out).toContain('FW->>DEV: LOCK_INTERFACE_REQUEST');
   });
 
-  it('names the firmware after the plugin, made safe for Mermaid', () => {
+  it('names the firmware after the plugin, its `;` and `#` as Mermaid entities', () => {
     const report = run(LIFECYCLE, variant({ firmwareName: 'TDX module; #1' }));
     const { declared } = participants(toMermaid(report));
-    expect(declared.get('FW')).toBe('TDX module, ,1');
+    expect(declared.get('FW')).toBe('TDX module#59; #35;1');
   });
 
   it('draws a violation as a note over every participant', () => {

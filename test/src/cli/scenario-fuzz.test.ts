@@ -23,7 +23,7 @@ const examples: Json[] = readdirSync(EXAMPLES)
 const STACK_FRAME = /^\s+at .+(:\d+:\d+\)?|<anonymous>\)?)$/m;
 
 async function check(c: FuzzCase): Promise<void> {
-  const r = await teeio(['run', '--arch', ARCHS[c.arch] ?? 'tdx', '-'], undefined, caseText(examples, c));
+  const r = await teeio(['run', '--arch', ARCHS[c.arch] ?? 'tdx', '-'], undefined, { stdin: caseText(examples, c) });
   expect(r.err).not.toMatch(/internal error/);
   expect(`${r.out}\n${r.err}`).not.toMatch(STACK_FRAME);
   expect([0, 1, 2]).toContain(r.code);

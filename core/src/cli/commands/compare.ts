@@ -36,7 +36,7 @@ export const compareCommand: CommandGroup = (io: CliIo, done) =>
         json: () => `${JSON.stringify(c)}\n`,
         markdown: () => comparisonMarkdown(c),
         html: () => comparisonHtml(c),
-        text: () => comparisonText(c, { width: terminalWidth(), colors: colorsFor(io) }),
+        text: () => comparisonText(c, { width: terminalWidth(io), colors: colorsFor(io) }),
       };
       io.out(formats[opts.format]());
       done(c.verdicts.every((v) => v.outcome === 'pass') ? ExitCode.OK : ExitCode.FAILED);

@@ -29,6 +29,6 @@ export const conformanceCommand: CommandGroup = (io, done) =>
       }
       if (opts.format === 'json') io.out(`${JSON.stringify(report)}\n`);
       else if (opts.format === 'tap') io.out(conformanceTap(report));
-      else io.out(conformanceText(report, { width: terminalWidth(), colors: colorsFor(io) }));
+      else io.out(conformanceText(report, { width: terminalWidth(io), colors: colorsFor(io) }));
       done(report.outcome === 'pass' ? ExitCode.OK : ExitCode.FAILED);
     });

@@ -30,7 +30,7 @@ export const matrixCommand: CommandGroup = (io, done) =>
       if (!plugins) return;
       try {
         const m = runGuarded(opts.examples, () => behaviourMatrix(plugins, examples));
-        const formats = { json: () => `${JSON.stringify(m)}\n`, markdown: () => matrixMarkdown(m), text: () => matrixText(m, { width: terminalWidth(), colors: colorsFor(io) }) };
+        const formats = { json: () => `${JSON.stringify(m)}\n`, markdown: () => matrixMarkdown(m), text: () => matrixText(m, { width: terminalWidth(io), colors: colorsFor(io) }) };
         io.out(formats[opts.format]());
         done(ExitCode.OK);
       } catch (e) {

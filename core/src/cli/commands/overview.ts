@@ -34,7 +34,7 @@ export const overviewCommand: CommandGroup = (io, done) =>
       const lifecycle = scenarioFrom(join(opts.examples, 'lifecycle.json'), join(dir, 'lifecycle.json'), io);
       const plugins = await loadForRun(opts, io, done);
       if (!plugins) return;
-      const t = { width: terminalWidth(), colors: colorsFor(io) };
+      const t = { width: terminalWidth(io), colors: colorsFor(io) };
       const c = runGuarded(opts.examples, () => compareArchs(lifecycle, plugins));
       io.out(`${comparisonText(c, t)}\n`);
       io.out(`${t.colors.bold('behaviour matrix')} (each answer names the example and step it came from)\n`);

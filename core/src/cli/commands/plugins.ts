@@ -24,7 +24,7 @@ function loadedTable({ loaded }: PluginListing, c: Colors): string {
 
 function refusedTable({ refused }: PluginListing, c: Colors): string {
   const t = table(['refused plugin', 'reason', 'problem'], [null, null, 60], c);
-  for (const r of refused) t.push([r.specifier, c.red(r.reason), r.problem]);
+  for (const r of refused) t.push([r.specifier, c.red(r.reason), [r.problem, ...r.errors].join('\n')]);
   return t.toString();
 }
 

@@ -69,5 +69,5 @@ export function runGuarded<T>(file: string, work: () => T): T {
 export const runOne = (scenario: Scenario, plugin: LoadedPlugin, file: string, options: RunOptions): RunReport =>
   runGuarded(file, () => runScenario(scenario, plugin, container, options));
 
-/** The width text output fits: the terminal's, never more than 100 columns. */
-export const terminalWidth = (): number => Math.min(process.stdout.columns || 100, 100);
+/** The width text output fits: the terminal's (100 when stdout is not one), never more than 100 columns. */
+export const terminalWidth = (io: Pick<CliIo, 'columns'>): number => Math.min(io.columns || 100, 100);

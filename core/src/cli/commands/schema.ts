@@ -5,15 +5,33 @@ import { SCENARIO_SCHEMA } from '../../scenario/schema.js';
 import { COMPARISON_SCHEMA } from '../../compare/schema.js';
 import { MATRIX_SCHEMA } from '../../compare/matrix/schema.js';
 import { CONFORMANCE_SCHEMA } from '../../conformance/schema.js';
+import { RUN_SCHEMA } from '../../report/schema.js';
+import { VALIDATE_SCHEMA } from '../../validator/schema.js';
+import { TRANSCRIPT_SCHEMA } from '../../transcript/schema.js';
+import { LISTING_SCHEMA } from '../../plugin/listing-schema.js';
+import { DECODE_SCHEMA } from '../wire-json.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CommandGroup } from '../program.js';
 
-const SCHEMAS = { scenario: SCENARIO_SCHEMA, plugin: DECLARATION_SCHEMA, config: CONFIG_SCHEMA, compare: COMPARISON_SCHEMA, matrix: MATRIX_SCHEMA, conformance: CONFORMANCE_SCHEMA } as const;
+/** The documents teeio reads (scenario, plugin, config), then every `--format json` it prints, by command. */
+const SCHEMAS = {
+  scenario: SCENARIO_SCHEMA,
+  plugin: DECLARATION_SCHEMA,
+  config: CONFIG_SCHEMA,
+  compare: COMPARISON_SCHEMA,
+  matrix: MATRIX_SCHEMA,
+  run: RUN_SCHEMA,
+  plugins: LISTING_SCHEMA,
+  decode: DECODE_SCHEMA,
+  transcript: TRANSCRIPT_SCHEMA,
+  validate: VALIDATE_SCHEMA,
+  conformance: CONFORMANCE_SCHEMA,
+} as const;
 
-/** `teeio schema scenario|plugin|config`: the JSON Schema teeio validates that document with. */
+/** `teeio schema NAME`: the JSON Schema teeio validates that document with, or that its JSON output follows. */
 export const schemaCommand: CommandGroup = (io, done) =>
   new Command('schema')
-    .description('print the JSON Schema of a scenario file, a plugin declaration, teeio.config.json, or the JSON of teeio compare, teeio matrix or teeio conformance')
+    .description('print the JSON Schema of a scenario file, a plugin declaration, teeio.config.json, or the --format json output of a command (compare, matrix, run, plugins, decode, transcript, validate)')
     .addArgument(new Argument('<document>', 'which schema').choices(Object.keys(SCHEMAS)))
     .action((doc: keyof typeof SCHEMAS) => {
       io.out(`${JSON.stringify(SCHEMAS[doc], null, 2)}\n`);

@@ -33,6 +33,6 @@ export const sweepCommand: CommandGroup = (io, done) =>
       const plugins = await loadForRun(opts, io, done);
       if (!plugins) return;
       const result = faultSweep(examples, plugins, container, { every: opts.every });
-      io.out(sweepText(result, { width: terminalWidth(), colors: colorsFor(io) }));
+      io.out(sweepText(result, { width: terminalWidth(io), colors: colorsFor(io) }));
       done(result.problems.length === 0 ? ExitCode.OK : ExitCode.FAILED);
     });

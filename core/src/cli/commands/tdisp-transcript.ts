@@ -11,6 +11,7 @@ import { CliError, ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { connectPeer, peerError, timeoutOption } from '../peer-option.js';
 import type { CommandGroup } from '../program.js';
+import { terminalWidth } from './run-inputs.js';
 
 interface TranscriptOptions {
   readonly peer?: string;
@@ -50,7 +51,7 @@ async function peerTarget(address: string, requesterId: number | undefined, time
 }
 
 function render(entries: readonly TranscriptEntry[], title: string, format: TranscriptOptions['format'], io: CliIo): string {
-  return format === 'json' ? `${JSON.stringify({ title, entries }, null, 2)}\n` : transcriptTable(entries, title, colorsFor(io));
+  return format === 'json' ? `${JSON.stringify({ title, entries }, null, 2)}\n` : transcriptTable(entries, title, colorsFor(io), terminalWidth(io));
 }
 
 /** `teeio tdisp transcript`: the TDISP lifecycle against the built-in device or a peer. */
