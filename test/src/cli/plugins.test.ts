@@ -4,21 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../core/src/cli/io.js';
-import { runCli } from '../../../core/src/cli/program.js';
 import type { PluginListing } from '../../../core/src/plugin/listing.js';
+import { teeio as teeioIn } from './in-memory.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../fixtures/plugins/', import.meta.url));
 
 /** Runs teeio in memory with the fixtures folder as the cwd (or `cwd`), without colours. */
-async function teeio(args: string[], cwd = FIXTURES) {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), env: { NO_COLOR: '1' }, cwd };
-  const code = await runCli(args, io);
-  return { code, out, err, errLines: err.split('\n').filter((l) => l !== '') };
-}
+const teeio = (args: string[], cwd = FIXTURES, terminal: { readonly columns?: number } = {}) => teeioIn(args, cwd, terminal);
 
 const json = (out: string) => JSON.parse(out) as PluginListing;
 
@@ -50,12 +43,22 @@ describe('teeio plugins', () => {
     expect(loaded[0]?.semantics).toMatch(/^A test fixture/);
   });
 
-  it('prints a table as text', async () => {
+  it('prints each plugin as a heading and its fields as text', async () => {
     const r = await teeio(['plugins', '--plugin', './valid.js']);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/│ name +│ version │ arch +│ firmware/);
-    expect(r.out).toMatch(/│ fixture-valid │ 1\.0\.0 +│ fixture │ fixture firmware/);
+    expect(r.out).toMatch(/^fixture {2}fixture-valid 1\.0\.0\n {2}firmware {4}fixture firmware; injected failure: \S+\n {2}ports {7}tsm, mmio, iommu, attestation\n/);
     expect(r.out).not.toContain('\x1b[');
+  });
+
+  it('fits the terminal: the built-ins and a refusal, at 100 and 60 columns, each field wrapped under itself', async () => {
+    const args = ['plugins', '--arch', 'tdx', '--arch', 'sev-tio', '--arch', 'cca', '--plugin', './missing.js'];
+    for (const columns of [100, 60]) {
+      const r = await teeio(args, FIXTURES, { columns });
+      const lines = r.out.split('\n');
+      expect(lines.filter((l) => l.length > columns)).toEqual([]);
+      expect(r.out.replace(/\s+/g, ' ')).toContain('TDH.DEVIF.REMOVE (refused while MMIO or DMA is mapped)');
+      expect(r.out).toMatch(/\nrefused {2}\.\/missing\.js\n {2}reason {6}module-not-found\n {2}problem {5}module not found/);
+    }
   });
 
   // Every refusal: exit 2, one stderr line naming the specifier, the reason in the listing.
