@@ -8,6 +8,8 @@ export interface CliIo {
   readonly cwd: string;
   /** Whether stdout is a terminal; absent means a pipe or file (no colour unless forced). */
   readonly stdoutIsTTY?: boolean;
+  /** Whether stderr is a terminal: progress lines are drawn only there. */
+  readonly stderrIsTTY?: boolean;
   /** `--color` (true) or `--no-color` (false) from the command line; absent: the environment decides. */
   readonly color?: boolean;
 }
@@ -43,5 +45,6 @@ export function processIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     stdoutIsTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
   };
 }

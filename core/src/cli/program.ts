@@ -22,6 +22,7 @@ const GROUPS: Readonly<Record<string, () => Promise<CommandGroup>>> = {
   compare: async () => (await import('./commands/compare.js')).compareCommand,
   matrix: async () => (await import('./commands/matrix.js')).matrixCommand,
   overview: async () => (await import('./commands/overview.js')).overviewCommand,
+  explore: async () => (await import('./commands/explore.js')).exploreCommand,
 };
 
 /** The groups `argv` needs: the one it names, or all of them (for help and unknown commands). */
