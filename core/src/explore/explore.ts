@@ -5,7 +5,7 @@ import { modelScenario } from './load-model.js';
 import type { ExploreModel } from './model.js';
 import { ModelWorld } from './model-world.js';
 import type { ExploreResult } from './result.js';
-import { type LevelExpander, Search, type SearchOptions } from './search.js';
+import { type LevelExpander, Search, type SearchOptions, type SearchProgress } from './search.js';
 
 export interface ExploreOptions extends SearchOptions {
   /** Forget dead fail_nth counters (default true); off to check that verdicts agree. */
@@ -22,7 +22,14 @@ export async function explore(model: ExploreModel, plugin: LoadedPlugin, parent:
   const started = process.hrtime.bigint();
   const world = new ModelWorld(model, plugin, parent, reduction);
   const expander: LevelExpander = options.expander?.(world) ?? { expand: (states) => Promise.resolve(states.map((s) => world.expand(s))), close: () => Promise.resolve() };
-  const verdict = await new Search(model, options).run(world.initial(), expander.expand).finally(() => expander.close());
+  // The heap peaks at the end of a level (visited set, paths, two levels of states): sampled there.
+  let peak = heapBefore;
+  const onProgress = (p: SearchProgress) => {
+    peak = Math.max(peak, process.memoryUsage().heapUsed);
+    options.onProgress?.(p);
+  };
+  const search = new Search(model, { ...options, onProgress });
+  const verdict = await search.run(world.initial(), expander.expand).finally(() => expander.close());
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const { arch, name } = plugin.declaration;
   return {
@@ -35,7 +42,7 @@ export async function explore(model: ExploreModel, plugin: LoadedPlugin, parent:
     stats: {
       seconds: Math.round(seconds * 1000) / 1000,
       statesPerSecond: Math.round(verdict.states / Math.max(seconds, 1e-6)),
-      bytesPerState: Math.max(0, Math.round((process.memoryUsage().heapUsed - heapBefore) / verdict.states)),
+      bytesPerState: Math.round((peak - heapBefore) / verdict.states),
       workers: options.workers ?? 1,
     },
   };

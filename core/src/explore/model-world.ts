@@ -21,6 +21,8 @@ export interface ExploreState {
   readonly depth: number;
   /** Hash of the world with dead counters forgotten: an event that leaves it unchanged did not fire. */
   readonly progress: string;
+  /** Everything is torn down cleanly (no deadlock here even if nothing can fire). */
+  readonly tornDown: boolean;
 }
 
 /** A firmware call that returned an error code, as the trace recorded it. */
@@ -92,19 +94,18 @@ export class ModelWorld {
       });
       this.checker.atEnd(w);
     });
-    return this.settle(this.model.events.map((e) => e.max ?? 1), 0, violation);
+    const budgets = this.model.events.map((e) => e.max ?? 1);
+    const { key, progress, firmwareErrors } = this.observe(budgets);
+    return { key, firmwareErrors, state: this.capture(budgets, 0, progress), ...(violation ? { violation } : {}) };
   }
 
   /** Fires every event with budget left from `s`, in model order. */
   expand(s: ExploreState): Expansion {
-    this.w.restore(s.world);
-    const clean = tornDown(this.w);
     const successors: Successor[] = [];
     this.model.events.forEach((e, i) => {
-      if ((s.budgets[i] ?? 0) === 0) return;
-      successors.push(this.fire(s, i, e.action));
+      if ((s.budgets[i] ?? 0) > 0) successors.push(this.fire(s, i, e.action));
     });
-    return { successors, tornDown: clean };
+    return { successors, tornDown: s.tornDown };
   }
 
   private fire(s: ExploreState, event: number, action: ScenarioAction): Successor {
@@ -116,8 +117,11 @@ export class ModelWorld {
       this.checker.atEnd(this.w);
     });
     const budgets = s.budgets.map((b, i) => (i === event ? b - 1 : b));
-    const next = this.settle(budgets, s.depth + 1, violation);
-    return { event, fired: next.state.progress !== s.progress, ...next };
+    const { key, progress, firmwareErrors } = this.observe(budgets);
+    const fired = progress !== s.progress;
+    // An event that changed nothing did not fire: no state to keep (the search skips it).
+    const state = fired ? this.capture(budgets, s.depth + 1, progress) : s;
+    return { event, fired, key, state, firmwareErrors, ...(violation ? { violation } : {}) };
   }
 
   /** Runs `work`; an invariant breach is the result, anything else the plugin's fault (as in `runScenario`). */
@@ -132,8 +136,8 @@ export class ModelWorld {
     }
   }
 
-  /** The state the world is in now, its key, and the firmware errors the last transition met. */
-  private settle(budgets: readonly number[], depth: number, violation: Violation | undefined): Initial {
+  /** The world's key and progress hash now, and the firmware errors the last transition met. */
+  private observe(budgets: readonly number[]): { key: string; progress: string; firmwareErrors: FirmwareError[] } {
     const w = this.w;
     const firmwareErrors = w.tracer.entries.filter((t) => t.actor === 'firmware' && t.result !== 'ok').map((t) => ({ op: t.op, code: t.result }));
     const full = this.reduction ? '' : w.hash();
@@ -141,8 +145,12 @@ export class ModelWorld {
     w.faults.restore(this.forget(counters));
     const progress = w.hash();
     if (!this.reduction) w.faults.restore(counters);
-    const state: ExploreState = { world: w.snapshot(), budgets, depth, progress };
-    return { key: `${this.reduction ? progress : full}/${budgets.join(',')}`, state, firmwareErrors, ...(violation ? { violation } : {}) };
+    return { key: `${this.reduction ? progress : full}/${budgets.join(',')}`, progress, firmwareErrors };
+  }
+
+  /** A copy of the world as a search state (only for states worth keeping: copying costs). */
+  private capture(budgets: readonly number[], depth: number, progress: string): ExploreState {
+    return { world: this.w.snapshot(), budgets, depth, progress, tornDown: tornDown(this.w) };
   }
 
   private engine(): Engine {

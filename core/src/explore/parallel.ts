@@ -8,7 +8,7 @@ import type { LevelExpander } from './search.js';
 import type { WorkerReply, WorkerSetup } from './worker.js';
 
 /** Levels smaller than this per worker are expanded in the search thread: messages would cost more. */
-const MIN_PER_WORKER = 8;
+const MIN_PER_WORKER = 2;
 
 /** The built worker entry, wherever the core runs from (source under vitest, the bundle otherwise). */
 const workerEntry = (): string => createRequire(import.meta.url).resolve('@teeio/core/explore-worker');
@@ -34,7 +34,8 @@ function ask(worker: Worker, states: readonly ExploreState[]): Promise<Expansion
 export function parallelLevels(model: ExploreModel, plugin: LoadedPlugin, n: number, reduction: boolean, cwd = process.cwd()): (local: ModelWorld) => LevelExpander {
   return (local) => {
     const setup: WorkerSetup = { model, specifier: plugin.specifier, cwd, reduction };
-    const workers = Array.from({ length: n }, () => new Worker(workerEntry(), { workerData: setup }));
+    // No inherited flags: a test runner's `--conditions source` would send the worker to TypeScript.
+    const workers = Array.from({ length: n }, () => new Worker(workerEntry(), { workerData: setup, execArgv: [] }));
     return {
       expand: async (states) => {
         if (states.length < n * MIN_PER_WORKER) return states.map((s) => local.expand(s));
