@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { ExploreReport } from '../../../core/src/explore/report.js';
+import { Ajv } from 'ajv';
+import { EXPLORE_SCHEMA, type ExploreReport } from '../../../core/src/explore/report.js';
 import { teeio } from '../cli/in-memory.js';
 import { VF } from '../core/harness.js';
 import { ACCEPT, BIND, FLR, UNBIND, VM_DESTROY, modelOf } from './models.js';
@@ -62,6 +63,8 @@ describe('teeio explore on a built-in arch', () => {
     const [a, b] = [JSON.parse(one.out) as ExploreReport, JSON.parse(three.out) as ExploreReport];
     expect(verdicts(b)).toEqual(verdicts(a));
     expect(b.reach).toEqual(a.reach);
+    const valid = new Ajv({ strict: true, allErrors: true }).compile(EXPLORE_SCHEMA);
+    expect(valid(a), JSON.stringify(valid.errors)).toBe(true);
     expect(b.results.map((r) => r.stats.workers)).toEqual([3, 3]);
     expect(a.results.every((r) => r.complete && r.states > 50)).toBe(true);
   }, 300_000);
