@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Ajv } from 'ajv';
 import { EXPLORE_SCHEMA, type ExploreReport } from '../../../core/src/explore/report.js';
+import type { CliIo } from '../../../core/src/cli/io.js';
+import { runCli } from '../../../core/src/cli/program.js';
 import { teeio } from '../cli/in-memory.js';
 import { VF } from '../core/harness.js';
 import { ACCEPT, BIND, FLR, UNBIND, VM_DESTROY, modelOf } from './models.js';
@@ -88,5 +90,32 @@ describe('teeio explore on a built-in arch', () => {
       expect(replay().stdout).toBe(first.stdout);
       expect(JSON.parse(readFileSync(scenario, 'utf8')).steps).toHaveLength(2 + v.depth);
     }
+  }, 120_000);
+});
+
+describe('teeio explore output', () => {
+  const model = file('short.json', modelOf('short', [BIND, ACCEPT, FLR, UNBIND, VM_DESTROY]));
+
+  it('prints each arch, then the cross-arch table, within 100 columns', async () => {
+    const r = await teeio(['explore', '--arch', 'tdx', '--arch', 'cca', model]);
+    const lines = r.out.trimEnd().split('\n');
+    expect(lines.filter((l) => l.length > 100)).toEqual([]);
+    const header = lines.findIndex((l) => l.startsWith('reachable under short'));
+    expect(lines[header]).toMatch(/ tdx +cca$/);
+    // Every invariant has a row, reached or not: eight rows right under the header, in PRODUCT.md's order.
+    expect(lines.slice(header + 1, header + 9).map((l) => l.split(/ +/)[0])).toEqual(
+      ['host-cannot-touch-private-mmio', 'private-mmio-only-in-bound-vm', 't1-dma-only-when-run-and-enabled', 'accept-only-verified-fresh-evidence', 'no-fatal-firmware-error', 'no-leaks-after-teardown', 'no-stale-mapping-after-reset', 'vm-destroyed-after-unbind'],
+    );
+  }, 120_000);
+
+  it('draws the progress line on stderr only when stderr is a terminal', async () => {
+    let err = '';
+    const io: CliIo = { out: () => undefined, err: (t) => void (err += t), env: { NO_COLOR: '1' }, cwd: ROOT, stderrIsTTY: true };
+    await runCli(['explore', '--arch', 'tdx', model], io);
+    const ERASE = '\r\x1b[K';
+    expect(err.startsWith(ERASE)).toBe(true);
+    expect(err.split(ERASE)[1]).toMatch(/^states \d+ {2}\d+\/s {2}depth 1 {2}queue \d+$/);
+    expect(err.endsWith(ERASE)).toBe(true);
+    expect((await teeio(['explore', '--arch', 'tdx', model])).err).toBe('');
   }, 120_000);
 });
