@@ -1,3 +1,4 @@
+import { deserialize, serialize } from 'node:v8';
 import type { DependencyContainer } from 'tsyringe';
 import { INVARIANTS } from '../invariants/index.js';
 import { InvariantChecker, InvariantViolation, type Violation } from '../invariants/checker.js';
@@ -15,7 +16,8 @@ import { tornDown } from './teardown.js';
 
 /** A state of the search: the world, and how many more times each event may fire on this path. */
 export interface ExploreState {
-  readonly world: WorldSnapshot;
+  /** The world's snapshot, v8-serialised: a few kB where the live objects take several times that. */
+  readonly world: Uint8Array;
   readonly budgets: readonly number[];
   /** Events fired since init: where the next action sits in a replayed scenario. */
   readonly depth: number;
@@ -68,6 +70,12 @@ export class ModelWorld {
   private readonly checker: InvariantChecker;
   private readonly forget: ReturnType<typeof deadCounterView>;
   private readonly initLength: number;
+  /**
+   * The progress hash of the state the world holds exactly, when known: with the reduction on,
+   * the world after an event that did not fire is the state it started from, so the next event
+   * need not restore it (most events from most states do not fire).
+   */
+  private holds: string | undefined;
 
   constructor(
     private readonly model: ExploreModel,
@@ -109,7 +117,7 @@ export class ModelWorld {
   }
 
   private fire(s: ExploreState, event: number, action: ScenarioAction): Successor {
-    this.w.restore(s.world);
+    if (this.holds !== s.progress) this.w.restore(deserialize(s.world) as WorldSnapshot);
     const at = `/steps/${this.initLength + s.depth}`;
     const violation = this.guard(at, () => {
       runAction(this.w, this.engine(), action);
@@ -145,12 +153,13 @@ export class ModelWorld {
     w.faults.restore(this.forget(counters));
     const progress = w.hash();
     if (!this.reduction) w.faults.restore(counters);
+    this.holds = this.reduction ? progress : undefined;
     return { key: `${this.reduction ? progress : full}/${budgets.join(',')}`, progress, firmwareErrors };
   }
 
   /** A copy of the world as a search state (only for states worth keeping: copying costs). */
   private capture(budgets: readonly number[], depth: number, progress: string): ExploreState {
-    return { world: this.w.snapshot(), budgets, depth, progress, tornDown: tornDown(this.w) };
+    return { world: serialize(this.w.snapshot()), budgets, depth, progress, tornDown: tornDown(this.w) };
   }
 
   private engine(): Engine {
