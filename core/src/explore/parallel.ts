@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { LoadedPlugin } from '../plugin/loaded-plugin.js';
+import type { PluginSpecifier } from '../plugin/specifier.js';
 import { PluginRunError } from '../scenario/run.js';
 import type { ExploreModel } from './model.js';
 import type { ExploreState, Expansion, ModelWorld } from './model-world.js';
@@ -31,9 +31,9 @@ function ask(worker: Worker, states: readonly ExploreState[]): Promise<Expansion
  * Expands each BFS level across `n` worker threads: the level is cut into n contiguous slices
  * and the expansions joined back in order, so the search sees exactly what one thread computes.
  */
-export function parallelLevels(model: ExploreModel, plugin: LoadedPlugin, n: number, reduction: boolean, cwd = process.cwd()): (local: ModelWorld) => LevelExpander {
+export function parallelLevels(model: ExploreModel, plugin: PluginSpecifier, n: number, reduction: boolean): (local: ModelWorld) => LevelExpander {
   return (local) => {
-    const setup: WorkerSetup = { model, specifier: plugin.specifier, cwd, reduction };
+    const setup: WorkerSetup = { model, plugin, reduction };
     // No inherited flags: a test runner's `--conditions source` would send the worker to TypeScript.
     const workers = Array.from({ length: n }, () => new Worker(workerEntry(), { workerData: setup, execArgv: [] }));
     return {

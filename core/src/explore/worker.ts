@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { container } from 'tsyringe';
 import { loadPlugins } from '../plugin/host.js';
-import { resolveSpecifier } from '../plugin/specifier.js';
+import type { PluginSpecifier } from '../plugin/specifier.js';
 import { PluginRunError } from '../scenario/run.js';
 import type { ExploreModel } from './model.js';
 import { type ExploreState, ModelWorld } from './model-world.js';
@@ -9,8 +9,8 @@ import { type ExploreState, ModelWorld } from './model-world.js';
 /** What the search thread gives each worker: the model and the one plugin to explore it on. */
 export interface WorkerSetup {
   readonly model: ExploreModel;
-  readonly specifier: string;
-  readonly cwd: string;
+  /** The plugin as the search thread's load request named it (resolved once, there). */
+  readonly plugin: PluginSpecifier;
   readonly reduction: boolean;
 }
 
@@ -28,10 +28,10 @@ export async function exploreWorkerMain(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('exploreWorkerMain runs in a worker thread');
   const setup = workerData as WorkerSetup;
-  const set = await loadPlugins({ plugins: [resolveSpecifier(setup.specifier, setup.cwd)] });
+  const set = await loadPlugins({ plugins: [setup.plugin] });
   const plugin = set.loaded[0];
   if (!plugin) {
-    port.on('message', () => port.postMessage({ refused: set.refused[0]?.message ?? `${setup.specifier} did not load` } satisfies WorkerReply));
+    port.on('message', () => port.postMessage({ refused: set.refused[0]?.message ?? `${setup.plugin.given} did not load` } satisfies WorkerReply));
     return;
   }
   const world = new ModelWorld(setup.model, plugin, container, setup.reduction);

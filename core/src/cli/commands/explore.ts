@@ -13,12 +13,13 @@ import type { SearchProgress } from '../../explore/search.js';
 import { parallelLevels } from '../../explore/parallel.js';
 import { BUILTIN_ARCHES, type BuiltinArch, isBuiltinArch } from '../../plugin/builtins.js';
 import type { LoadedPlugin } from '../../plugin/loaded-plugin.js';
+import type { PluginSpecifier } from '../../plugin/specifier.js';
 import { ScenarioError } from '../../scenario/load.js';
 import type { Scenario } from '../../scenario/scenario.js';
 import { colorsFor } from '../colors.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
-import type { PluginOptions } from '../plugin-options.js';
+import { type PluginOptions, loadRequestFrom } from '../plugin-options.js';
 import type { CommandGroup } from '../program.js';
 import { loadForRun, runGuarded, terminalWidth } from './run-inputs.js';
 
@@ -74,6 +75,13 @@ function writeCounterexamples(dir: string, model: ExploreModel, results: readonl
   }
 }
 
+/** The specifier `plugin` was loaded from, for worker threads to load it the same way. */
+function specifierOf(plugin: LoadedPlugin, opts: ExploreOptions, io: CliIo): PluginSpecifier {
+  const s = loadRequestFrom(opts, io).plugins.find((x) => x.given === plugin.specifier);
+  if (!s) throw new Error(`no specifier for the loaded plugin ${plugin.specifier}`);
+  return s;
+}
+
 async function exploreOne(model: ExploreModel, plugin: LoadedPlugin, opts: ExploreOptions, io: CliIo): Promise<ExploreResult> {
   const progress = progressLine(io);
   try {
@@ -82,7 +90,7 @@ async function exploreOne(model: ExploreModel, plugin: LoadedPlugin, opts: Explo
       workers: opts.workers,
       ...(opts.maxStates === undefined ? {} : { maxStates: opts.maxStates }),
       ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
-      ...(opts.workers > 1 ? { expander: parallelLevels(model, plugin, opts.workers, opts.reduction, io.cwd) } : {}),
+      ...(opts.workers > 1 ? { expander: parallelLevels(model, specifierOf(plugin, opts, io), opts.workers, opts.reduction) } : {}),
     });
   } finally {
     progress.done();
