@@ -24,6 +24,15 @@ export interface SearchOptions {
   readonly onProgress?: (p: SearchProgress) => void;
 }
 
+/** States expanded at a time (and between progress reports): bounds the copies held at once. */
+const BATCH = 512;
+
+/** A state waiting to be expanded, by id. */
+interface Queued {
+  readonly id: number;
+  readonly state: ExploreState;
+}
+
 /**
  * Breadth-first search over the model's states, one level at a time, with a visited set of
  * state keys. Successors are taken in state order, then event order, whoever computed them, so
@@ -51,25 +60,34 @@ export class Search {
   async run(initial: Initial, expandLevel: ExpandLevel): Promise<ExploreVerdict> {
     this.add(initial.key, -1, -1);
     this.note(0, initial);
-    let level: { id: number; state: ExploreState }[] = initial.violation ? [] : [{ id: 0, state: initial.state }];
+    let level: Queued[] = initial.violation ? [] : [{ id: 0, state: initial.state }];
     while (level.length > 0 && this.complete) {
-      const expansions = await expandLevel(level.map((l) => l.state));
-      const next: { id: number; state: ExploreState }[] = [];
-      for (let i = 0; i < level.length && this.complete; i++) {
-        const from = level[i] as { id: number; state: ExploreState };
-        const x = expansions[i] as Expansion;
-        for (const s of x.successors) if (this.visit(from.id, s, next)) break;
-        if (this.model.deadlock !== false && !x.tornDown && !x.successors.some((s) => s.fired)) this.noteDeadlock(from.id);
+      const next: Queued[] = [];
+      // A batch at a time: a level's successors all at once would hold every copied state.
+      for (let at = 0; at < level.length && this.complete; at += BATCH) {
+        const batch = level.slice(at, at + BATCH);
+        const expansions = await expandLevel(batch.map((l) => l.state));
+        batch.forEach((from, i) => this.complete && this.take(from.id, expansions[i] as Expansion, next));
+        this.progress(level.length - at - batch.length + next.length);
       }
       if (next.length > 0) this.depth += 1;
       level = next;
-      this.options.onProgress?.({ states: this.ids.size, depth: this.depth, queue: level.length });
     }
     return this.verdict();
   }
 
+  /** The successors of one state, in event order; a state where nothing fires may be a deadlock. */
+  private take(from: number, x: Expansion, next: Queued[]): void {
+    for (const s of x.successors) if (this.visit(from, s, next)) return;
+    if (this.model.deadlock !== false && !x.tornDown && !x.successors.some((s) => s.fired)) this.noteDeadlock(from);
+  }
+
+  private progress(queue: number): void {
+    this.options.onProgress?.({ states: this.ids.size, depth: this.depth, queue });
+  }
+
   /** Takes one successor; true when the state limit stops the search. */
-  private visit(from: number, s: Successor, next: { id: number; state: ExploreState }[]): boolean {
+  private visit(from: number, s: Successor, next: Queued[]): boolean {
     this.transitions += 1;
     this.note(from, s, s.event);
     if (!s.fired || this.ids.has(s.key)) return false;
