@@ -29,7 +29,7 @@ function file(name: string, content: unknown): string {
 
 const verdicts = (r: ExploreReport) => r.results.map(({ stats: _s, ...v }) => v);
 
-describe('teeio explore: bad model files', () => {
+describe('teeio explore: bad model files', { timeout: 30_000 }, () => {
   const good = modelOf('good', [BIND, UNBIND]);
   it.each([
     ['not JSON', '{"name": "x",\n  "events": [}', /^teeio: .*bad\.json:2:14: not JSON/],
