@@ -114,7 +114,7 @@ describe('teeio explore output', () => {
     await runCli(['explore', '--arch', 'tdx', model], io);
     const ERASE = '\r\x1b[K';
     expect(err.startsWith(ERASE)).toBe(true);
-    expect(err.split(ERASE)[1]).toMatch(/^states \d+ {2}\d+\/s {2}depth 1 {2}queue \d+$/);
+    expect(err.split(ERASE)[1]).toMatch(/^states \d+ {2}\d+\/s {2}depth \d+ {2}queue \d+$/);
     expect(err.endsWith(ERASE)).toBe(true);
     expect((await teeio(['explore', '--arch', 'tdx', model])).err).toBe('');
   }, 120_000);
