@@ -8,6 +8,8 @@ export interface CliIo {
   readonly cwd: string;
   /** Whether stdout is a terminal; absent means a pipe or file (no colour unless forced). */
   readonly stdoutIsTTY?: boolean;
+  /** Whether stderr is a terminal: progress lines are drawn only there. */
+  readonly stderrIsTTY?: boolean;
   /** `--color` (true) or `--no-color` (false) from the command line; absent: the environment decides. */
   readonly color?: boolean;
   /** Standard input, for `-` arguments; absent: the process's (file descriptor 0). */
@@ -48,5 +50,6 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
     stdoutIsTTY: process.stdout.isTTY === true,
     ...(process.stdout.isTTY ? { columns: process.stdout.columns } : {}),
+    stderrIsTTY: process.stderr.isTTY === true,
   };
 }

@@ -26,6 +26,7 @@ const GROUPS: Readonly<Record<string, () => Promise<CommandGroup>>> = {
   'init-arch': async () => (await import('./commands/init-arch.js')).initArchCommand,
   conformance: async () => (await import('./commands/conformance.js')).conformanceCommand,
   sweep: async () => (await import('./commands/sweep.js')).sweepCommand,
+  explore: async () => (await import('./commands/explore.js')).exploreCommand,
 };
 
 /** The groups `argv` needs: the one it names, or all of them (for help and unknown commands). */

@@ -45,15 +45,20 @@ function parse(text: string, file: string): unknown {
   }
 }
 
-/** Reads, parses and checks a scenario file. */
-export function loadScenario(file: string): Scenario {
+/** Reads and parses a JSON document (a scenario, a model), naming `file` in errors. */
+export function readJsonDocument(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     throw new ScenarioError(file, '/', `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-  return scenarioOfText(text, file);
+  return parse(text, file);
+}
+
+/** Reads, parses and checks a scenario file. */
+export function loadScenario(file: string): Scenario {
+  return checkScenario(readJsonDocument(file), file);
 }
 
 /** Parses and checks a scenario's text, naming it `file` in errors (`<stdin>` for standard input). */

@@ -94,6 +94,11 @@ export class Tracer {
     }
   }
 
+  /** Forgets every entry: the explorer reads each transition's entries, then starts the next afresh. */
+  clear(): void {
+    this.log.length = 0;
+  }
+
   /** Entries after `seq` (for reporting what a step did). */
   since(seq: number): readonly TraceEntry[] {
     return this.log.slice(seq);

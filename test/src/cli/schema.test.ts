@@ -63,6 +63,6 @@ describe('teeio schema scenario', () => {
     }
     const bad = await teeio(['schema', 'scenarios'], ROOT);
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain("value 'scenarios' is invalid for argument 'document'. Allowed choices are scenario, plugin, config, compare, matrix, run, plugins, decode, transcript, validate, conformance.");
+    expect(bad.err).toContain("value 'scenarios' is invalid for argument 'document'. Allowed choices are scenario, plugin, config, compare, matrix, run, plugins, decode, transcript, validate, conformance, model, explore.");
   });
 });

@@ -61,7 +61,7 @@ describe('the packed @teeio/core', () => {
     const paths = packed.files.map((f) => f.path);
     expect(paths).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'package.json', 'bin/teeio.js', 'dist/teeio.js', 'dist/index.d.ts', 'templates/backend/src/index.ts']));
     expect(paths.filter((p) => p.startsWith('src/') || p.endsWith('.map') || p.startsWith('test/'))).toEqual([]);
-    expect(paths.filter((p) => p.startsWith('dist/') && !p.endsWith('.d.ts')).sort()).toEqual(['dist/conformance/vitest.js', 'dist/teeio.js']);
+    expect(paths.filter((p) => p.startsWith('dist/') && !p.endsWith('.d.ts')).sort()).toEqual(['dist/conformance/vitest.js', 'dist/explore/worker-entry.js', 'dist/teeio.js']);
   });
 
   it('is small, and its README says how small', () => {

@@ -10,10 +10,12 @@ import { VALIDATE_SCHEMA } from '../../validator/schema.js';
 import { TRANSCRIPT_SCHEMA } from '../../transcript/schema.js';
 import { LISTING_SCHEMA } from '../../plugin/listing-schema.js';
 import { DECODE_SCHEMA } from '../wire-json.js';
+import { MODEL_SCHEMA } from '../../explore/model-schema.js';
+import { EXPLORE_SCHEMA } from '../../explore/report.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CommandGroup } from '../program.js';
 
-/** The documents teeio reads (scenario, plugin, config), then every `--format json` it prints, by command. */
+/** The documents teeio reads (scenario, plugin, config, a model for `teeio explore`), then every `--format json` it prints, by command. */
 const SCHEMAS = {
   scenario: SCENARIO_SCHEMA,
   plugin: DECLARATION_SCHEMA,
@@ -26,12 +28,14 @@ const SCHEMAS = {
   transcript: TRANSCRIPT_SCHEMA,
   validate: VALIDATE_SCHEMA,
   conformance: CONFORMANCE_SCHEMA,
+  model: MODEL_SCHEMA,
+  explore: EXPLORE_SCHEMA,
 } as const;
 
 /** `teeio schema NAME`: the JSON Schema teeio validates that document with, or that its JSON output follows. */
 export const schemaCommand: CommandGroup = (io, done) =>
   new Command('schema')
-    .description('print the JSON Schema of a scenario file, a plugin declaration, teeio.config.json, or the --format json output of a command (compare, matrix, run, plugins, decode, transcript, validate)')
+    .description('print the JSON Schema of a scenario file, a plugin declaration, teeio.config.json, a model for teeio explore, or the --format json output of a command (compare, matrix, run, plugins, decode, transcript, validate, conformance, explore)')
     .addArgument(new Argument('<document>', 'which schema').choices(Object.keys(SCHEMAS)))
     .action((doc: keyof typeof SCHEMAS) => {
       io.out(`${JSON.stringify(SCHEMAS[doc], null, 2)}\n`);

@@ -1,0 +1,40 @@
+import { INVARIANTS } from '../invariants/index.js';
+import { SCENARIO_SCHEMA } from '../scenario/schema.js';
+
+const scenario = SCENARIO_SCHEMA.properties;
+
+/** The JSON Schema of a model file (`teeio schema model`); platform and actions as in a scenario. */
+export const MODEL_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://teeio.dev/schema/model.json',
+  title: 'teeio explore model',
+  description:
+    'A platform, VMs and assignments; actions run in order first (init); events that may then fire in any order, each at most max times per path; a fault plan; the invariants to check.',
+  type: 'object',
+  properties: {
+    $schema: { type: 'string' },
+    name: scenario.name,
+    description: { type: 'string' },
+    seed: scenario.seed,
+    platform: scenario.platform,
+    vms: scenario.vms,
+    assign: scenario.assign,
+    flrPolicy: scenario.flrPolicy,
+    faults: scenario.faults,
+    init: { type: 'array', items: scenario.steps.items },
+    events: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        properties: { action: scenario.steps.items, max: { type: 'integer', minimum: 1, maximum: 16 } },
+        required: ['action'],
+        additionalProperties: false,
+      },
+    },
+    invariants: { type: 'array', items: { enum: INVARIANTS.map((i) => i.id) }, uniqueItems: true },
+    deadlock: { type: 'boolean' },
+  },
+  required: ['name', 'platform', 'vms', 'assign', 'events'],
+  additionalProperties: false,
+} as const;

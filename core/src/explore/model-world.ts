@@ -1,0 +1,169 @@
+import { deserialize, serialize } from 'node:v8';
+import type { DependencyContainer } from 'tsyringe';
+import { INVARIANTS } from '../invariants/index.js';
+import { InvariantChecker, InvariantViolation, type Violation } from '../invariants/checker.js';
+import { Engine } from '../lifecycle/engine.js';
+import type { LoadedPlugin } from '../plugin/loaded-plugin.js';
+import { runAction } from '../scenario/actions.js';
+import { worldSpecOf } from '../scenario/load.js';
+import { PluginRunError } from '../scenario/run.js';
+import type { ScenarioAction } from '../scenario/scenario.js';
+import { World, type WorldSnapshot } from '../world/world.js';
+import { deadCounterView } from './dead-counters.js';
+import { modelScenario } from './load-model.js';
+import type { ExploreModel } from './model.js';
+import { tornDown } from './teardown.js';
+
+/** A state of the search: the world, and how many more times each event may fire on this path. */
+export interface ExploreState {
+  /** The world's snapshot, v8-serialised: a few kB where the live objects take several times that. */
+  readonly world: Uint8Array;
+  readonly budgets: readonly number[];
+  /** Events fired since init: where the next action sits in a replayed scenario. */
+  readonly depth: number;
+  /** Hash of the world with dead counters forgotten: an event that leaves it unchanged did not fire. */
+  readonly progress: string;
+  /** Everything is torn down cleanly (no deadlock here even if nothing can fire). */
+  readonly tornDown: boolean;
+}
+
+/** A firmware call that returned an error code, as the trace recorded it. */
+export interface FirmwareError {
+  readonly op: string;
+  readonly code: string;
+}
+
+/** What firing one event from a state gave. */
+export interface Successor {
+  readonly event: number;
+  /** The event changed the state (otherwise it could not fire: no transition). */
+  readonly fired: boolean;
+  /** The visited-set key: the world's hash (abstracted when reducing) and the budgets. */
+  readonly key: string;
+  readonly state: ExploreState;
+  readonly violation?: Violation;
+  readonly firmwareErrors: readonly FirmwareError[];
+}
+
+/** Every event from one state, and whether that state is cleanly torn down (for deadlocks). */
+export interface Expansion {
+  readonly successors: readonly Successor[];
+  readonly tornDown: boolean;
+}
+
+/** The start of the search: the VMs created and init run, or the violation that stopped it. */
+export interface Initial {
+  readonly key: string;
+  readonly state: ExploreState;
+  readonly violation?: Violation;
+  readonly firmwareErrors: readonly FirmwareError[];
+}
+
+/**
+ * One world of a model on one plugin, reused for every transition: restore a state, fire an
+ * event exactly as `teeio run` executes a scenario action (same engine, same checks, same JSON
+ * pointer), read what it did, hash the result. Pure in its inputs, so any worker computes the
+ * same successors.
+ */
+export class ModelWorld {
+  private readonly w: World;
+  private readonly checker: InvariantChecker;
+  private readonly forget: ReturnType<typeof deadCounterView>;
+  private readonly initLength: number;
+  /**
+   * The progress hash of the state the world holds exactly, when known: with the reduction on,
+   * the world after an event that did not fire is the state it started from, so the next event
+   * need not restore it (most events from most states do not fire).
+   */
+  private holds: string | undefined;
+
+  constructor(
+    private readonly model: ExploreModel,
+    private readonly plugin: LoadedPlugin,
+    parent: DependencyContainer,
+    private readonly reduction: boolean,
+  ) {
+    this.w = new World(worldSpecOf(modelScenario(model)), plugin, parent);
+    const checked = model.invariants;
+    this.checker = new InvariantChecker(checked ? INVARIANTS.filter((i) => checked.includes(i.id)) : INVARIANTS);
+    this.forget = deadCounterView(model.faults ?? []);
+    this.initLength = model.init?.length ?? 0;
+  }
+
+  /** Creates the VMs and runs init in order, as `runScenario` starts a run. */
+  initial(): Initial {
+    const w = this.w;
+    const engine = this.engine();
+    const violation = this.guard('/vms', () => {
+      this.checker.afterBatch(w, '/vms', () => w.spec.vms.forEach((vm) => engine.step('vm.create', { vm })));
+      (this.model.init ?? []).forEach((a, i) => {
+        runAction(w, engine, a);
+        this.checker.afterAction(w, `/steps/${i}`);
+      });
+      this.checker.atEnd(w);
+    });
+    const budgets = this.model.events.map((e) => e.max ?? 1);
+    const { key, progress, firmwareErrors } = this.observe(budgets);
+    return { key, firmwareErrors, state: this.capture(budgets, 0, progress), ...(violation ? { violation } : {}) };
+  }
+
+  /** Fires every event with budget left from `s`, in model order. */
+  expand(s: ExploreState): Expansion {
+    const successors: Successor[] = [];
+    this.model.events.forEach((e, i) => {
+      if ((s.budgets[i] ?? 0) > 0) successors.push(this.fire(s, i, e.action));
+    });
+    return { successors, tornDown: s.tornDown };
+  }
+
+  private fire(s: ExploreState, event: number, action: ScenarioAction): Successor {
+    if (this.holds !== s.progress) this.w.restore(deserialize(s.world) as WorldSnapshot);
+    const at = `/steps/${this.initLength + s.depth}`;
+    const violation = this.guard(at, () => {
+      runAction(this.w, this.engine(), action);
+      this.checker.afterAction(this.w, at);
+      this.checker.atEnd(this.w);
+    });
+    const budgets = s.budgets.map((b, i) => (i === event ? b - 1 : b));
+    const { key, progress, firmwareErrors } = this.observe(budgets);
+    const fired = progress !== s.progress;
+    // An event that changed nothing did not fire: no state to keep (the search skips it).
+    const state = fired ? this.capture(budgets, s.depth + 1, progress) : s;
+    return { event, fired, key, state, firmwareErrors, ...(violation ? { violation } : {}) };
+  }
+
+  /** Runs `work`; an invariant breach is the result, anything else the plugin's fault (as in `runScenario`). */
+  private guard(at: string, work: () => void): Violation | undefined {
+    this.w.tracer.clear();
+    try {
+      work();
+      return undefined;
+    } catch (e) {
+      if (e instanceof InvariantViolation) return e.violation;
+      throw new PluginRunError(this.plugin.declaration.name, at, e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  /** The world's key and progress hash now, and the firmware errors the last transition met. */
+  private observe(budgets: readonly number[]): { key: string; progress: string; firmwareErrors: FirmwareError[] } {
+    const w = this.w;
+    const firmwareErrors = w.tracer.entries.filter((t) => t.actor === 'firmware' && t.result !== 'ok').map((t) => ({ op: t.op, code: t.result }));
+    const full = this.reduction ? '' : w.hash();
+    const counters = w.faults.snapshot();
+    w.faults.restore(this.forget(counters));
+    const progress = w.hash();
+    if (!this.reduction) w.faults.restore(counters);
+    this.holds = this.reduction ? progress : undefined;
+    return { key: `${this.reduction ? progress : full}/${budgets.join(',')}`, progress, firmwareErrors };
+  }
+
+  /** A copy of the world as a search state (only for states worth keeping: copying costs). */
+  private capture(budgets: readonly number[], depth: number, progress: string): ExploreState {
+    return { world: serialize(this.w.snapshot()), budgets, depth, progress, tornDown: tornDown(this.w) };
+  }
+
+  private engine(): Engine {
+    const { plans, semantics } = this.plugin.declaration;
+    return new Engine(this.w, plans, semantics.unwind, this.checker);
+  }
+}

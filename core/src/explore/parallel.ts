@@ -1,0 +1,51 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { PluginSpecifier } from '../plugin/specifier.js';
+import { PluginRunError } from '../scenario/run.js';
+import type { ExploreModel } from './model.js';
+import type { ExploreState, Expansion, ModelWorld } from './model-world.js';
+import type { LevelExpander } from './search.js';
+import type { WorkerReply, WorkerSetup } from './worker.js';
+
+/** Levels smaller than this per worker are expanded in the search thread: messages would cost more. */
+const MIN_PER_WORKER = 2;
+
+/** The built worker entry, wherever the core runs from (source under vitest, the bundle otherwise). */
+const workerEntry = (): string => createRequire(import.meta.url).resolve('@teeio/core/explore-worker');
+
+function ask(worker: Worker, states: readonly ExploreState[]): Promise<Expansion[]> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error) => reject(e);
+    worker.once('error', onError);
+    worker.once('message', (reply: WorkerReply) => {
+      worker.off('error', onError);
+      if ('expansions' in reply) resolve(reply.expansions);
+      else if ('failed' in reply) reject(new PluginRunError(reply.failed.plugin, reply.failed.pointer, reply.failed.problem));
+      else reject(new Error(reply.refused));
+    });
+    worker.postMessage(states);
+  });
+}
+
+/**
+ * Expands each BFS level across `n` worker threads: the level is cut into n contiguous slices
+ * and the expansions joined back in order, so the search sees exactly what one thread computes.
+ */
+export function parallelLevels(model: ExploreModel, plugin: PluginSpecifier, n: number, reduction: boolean): (local: ModelWorld) => LevelExpander {
+  return (local) => {
+    const setup: WorkerSetup = { model, plugin, reduction };
+    // No inherited flags: a test runner's `--conditions source` would send the worker to TypeScript.
+    const workers = Array.from({ length: n }, () => new Worker(workerEntry(), { workerData: setup, execArgv: [] }));
+    return {
+      expand: async (states) => {
+        if (states.length < n * MIN_PER_WORKER) return states.map((s) => local.expand(s));
+        const size = Math.ceil(states.length / n);
+        const parts = await Promise.all(workers.map((w, i) => ask(w, states.slice(i * size, (i + 1) * size))));
+        return parts.flat();
+      },
+      close: async () => {
+        await Promise.all(workers.map((w) => w.terminate()));
+      },
+    };
+  };
+}
