@@ -1,4 +1,3 @@
-import { deserialize, serialize } from 'node:v8';
 import type { DeviceSnapshot } from '../device/snapshot.js';
 import { TdispDevice } from '../device/device.js';
 import { spdmEmuSample } from '../device/presets.js';
@@ -40,8 +39,10 @@ interface HostTdi {
   map: boolean;
 }
 
+/** A state kept for expansion: restore clones the device snapshot, so it is stored as is. */
 interface Stored {
-  readonly bytes: Uint8Array;
+  readonly device: DeviceSnapshot;
+  readonly host: readonly HostTdi[];
   readonly budgets: readonly number[];
   readonly depth: number;
 }
@@ -73,7 +74,9 @@ export class TdispSpinModel {
   count(): TdispSpinCount {
     const budgets = Array.from({ length: this.bounds.tdis * TDISP_SPIN_EVENTS.length }, () => this.bounds.max);
     const visited = new Set<string>([this.key(budgets)]);
-    let level: Stored[] = [{ bytes: this.capture(), budgets, depth: 0 }];
+    let level: Stored[] = [{ ...this.capture(), budgets, depth: 0 }];
+    // The state the device and host hold now: a refused event leaves it so, and needs no restore.
+    let held: Stored | undefined = level[0];
     let transitions = 0;
     let depth = 0;
     while (level.length > 0) {
@@ -81,17 +84,19 @@ export class TdispSpinModel {
       for (const s of level) {
         for (let e = 0; e < s.budgets.length; e += 1) {
           if ((s.budgets[e] ?? 0) === 0) continue;
-          this.load(s.bytes);
+          if (held !== s) this.load(s);
+          held = s;
           const before = this.vector();
           this.fire(Math.floor(e / TDISP_SPIN_EVENTS.length), TDISP_SPIN_EVENTS[e % TDISP_SPIN_EVENTS.length] as Kind);
           // An event that changed nothing was refused (a TDISP_ERROR, a host rule): no transition.
           if (this.vector() === before) continue;
+          held = undefined;
           transitions += 1;
           const left = s.budgets.map((b, i) => (i === e ? b - 1 : b));
           const key = this.key(left);
           if (visited.has(key)) continue;
           visited.add(key);
-          next.push({ bytes: this.capture(), budgets: left, depth: s.depth + 1 });
+          next.push({ ...this.capture(), budgets: left, depth: s.depth + 1 });
         }
       }
       if (next.length > 0) depth += 1;
@@ -170,13 +175,12 @@ export class TdispSpinModel {
     return `${this.vector()}/${budgets.join(',')}`;
   }
 
-  private capture(): Uint8Array {
-    return serialize({ device: this.device.snapshot(), host: this.host });
+  private capture(): Pick<Stored, 'device' | 'host'> {
+    return { device: this.device.snapshot(), host: this.host.map((h) => ({ ...h })) };
   }
 
-  private load(bytes: Uint8Array): void {
-    const s = deserialize(bytes) as { device: DeviceSnapshot; host: HostTdi[] };
+  private load(s: Stored): void {
     this.device.restore(s.device);
-    this.host = s.host;
+    this.host = s.host.map((h) => ({ ...h }));
   }
 }
