@@ -26,6 +26,8 @@ export interface TdispSpinCount {
   readonly states: number;
   readonly transitions: number;
   readonly depth: number;
+  /** Growth of the heap at its peak (sampled at the end of each level), over the states stored. */
+  readonly bytesPerState: number;
 }
 
 /** Event kinds per TDI, in the order of the Promela budgets (E_LOCK .. E_REVOKE). */
@@ -79,6 +81,8 @@ export class TdispSpinModel {
     let held: Stored | undefined = level[0];
     let transitions = 0;
     let depth = 0;
+    const heapBefore = process.memoryUsage().heapUsed;
+    let peak = heapBefore;
     while (level.length > 0) {
       const next: Stored[] = [];
       for (const s of level) {
@@ -101,8 +105,9 @@ export class TdispSpinModel {
       }
       if (next.length > 0) depth += 1;
       level = next;
+      peak = Math.max(peak, process.memoryUsage().heapUsed);
     }
-    return { states: visited.size, transitions, depth };
+    return { states: visited.size, transitions, depth, bytesPerState: Math.round((peak - heapBefore) / visited.size) };
   }
 
   private fire(i: number, kind: Kind): void {
