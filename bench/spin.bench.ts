@@ -71,9 +71,9 @@ export function spinBenchmark(): SpinRow[] {
 const rate = (s: Side): number => s.states / Math.max(s.seconds, 1e-6);
 
 export function spinTable(rows: readonly SpinRow[]): string {
-  const head = '| N, max | states teeio | states SPIN | teeio states/s | SPIN states/s | ratio | B/state teeio | B/state SPIN |\n|---|---|---|---|---|---|---|---|';
+  const head = '| N, max | states teeio | states SPIN | teeio states/s | SPIN states/s | teeio/SPIN | B/state teeio | B/state SPIN |\n|---|---|---|---|---|---|---|---|';
   const lines = rows.map(({ bounds, teeio, spin }) => {
-    const s = spin ? [fmt(spin.states), fmt(rate(spin)), `1/${fmt(rate(spin) / rate(teeio))}`, fmt(spin.bytesPerState)] : ['—', '—', '—', '—'];
+    const s = spin ? [fmt(spin.states), fmt(rate(spin)), `${(rate(teeio) / rate(spin)).toFixed(3)}×`, fmt(spin.bytesPerState)] : ['—', '—', '—', '—'];
     return `| ${bounds.tdis}, ${bounds.max} | ${fmt(teeio.states)} | ${s[0]} | ${fmt(rate(teeio))} | ${s[1]} | ${s[2]} | ${fmt(teeio.bytesPerState)} | ${s[3]} |`;
   });
   return [head, ...lines].join('\n');
