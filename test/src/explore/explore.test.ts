@@ -26,7 +26,7 @@ const UNBIND_BEFORE_UNMAP = variant({
   plans: { unbind: [{ step: 'tsm.stop' }, { step: 'tsm.unbind' }, { step: 'kvm.unmap-private-mmio' }, { step: 'iommu.teardown-trusted' }, { step: 'vfio.recover-mmio' }] },
 });
 
-describe('teeio explore on the reference plugin', () => {
+describe('teeio explore on the reference plugin', { timeout: 30_000 }, () => {
   it('counts bind and unbind at most once each: 3 states, 3 transitions, a deadlock at depth 2', async () => {
     // s0 (created) --bind--> s1 (bound) --unbind--> s2 (unbound, both spent). From s0 unbind
     // changes nothing, so it does not fire (a transition computed, no state). s2 can fire nothing
@@ -57,7 +57,7 @@ describe('teeio explore on the reference plugin', () => {
   });
 });
 
-describe('a planted ordering bug', () => {
+describe('a planted ordering bug', { timeout: 30_000 }, () => {
   // Listed so that the buggy flow comes first: only the order bind → unbind exposes it.
   const model = modelOf('planted', [UNBIND, ACCEPT, FLR, BIND]);
 
@@ -82,7 +82,7 @@ describe('a planted ordering bug', () => {
   });
 });
 
-describe('the dead-counter reduction', () => {
+describe('the dead-counter reduction', { timeout: 60_000 }, () => {
   it('gives the verdicts of the search without it, in no more states', async () => {
     // A fault that fires on some orders only: counters differ by path until it has passed.
     const m = modelOf('faulted', [BIND, ACCEPT, FLR, UNBIND, VM_DESTROY], { faults: [{ kind: 'firmware', nth: 6 }] });
