@@ -9,6 +9,7 @@ import { REFERENCE, lifecycleBenchmarks, lifecycleTable } from './lifecycle.benc
 import { scaleBenchmark, scaleTable } from './scale.bench.js';
 import { sizeBenchmarks, sizeTable } from './size.bench.js';
 import { startupBenchmark, startupTable } from './startup.bench.js';
+import { spinBenchmark, spinTable } from './spin.bench.js';
 
 const machineNow = machine();
 const builtIns = await loadPlugins(buildLoadRequest({ arch: [...BUILTIN_ARCHES] }, process.cwd()));
@@ -19,6 +20,7 @@ const lifecycle = await lifecycleBenchmarks();
 const size = sizeBenchmarks(builtIns.loaded);
 const scale = scaleBenchmark(REFERENCE);
 const startup = startupBenchmark();
+const spin = spinBenchmark();
 const text = `# Benchmark results
 
 Recorded by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}.
@@ -61,6 +63,15 @@ ${scaleTable(scale)}
 ## Start-up (issue 3; target: \`teeio run\` ≤ 4× \`node -e 0\`)
 
 ${startupTable(startup)}
+
+## teeio's explorer vs SPIN on the same TDISP model (issue 14; target: teeio ≥ 1/10 of SPIN's states/s)
+
+\`bench/spin/tdisp.pml\` under SPIN 6.5.2 (\`-DNOREDUCE\`, full state storage; pan's run time,
+compilation excluded, so small models are mostly process start-up) and \`TdispSpinModel\` over the
+simulated device (every request encoded, answered and decoded as bytes). B/state: pan's figure for
+stored states; teeio's peak heap growth over its states.
+
+${spinTable(spin)}
 `;
 writeFileSync(new URL('./RESULTS.md', import.meta.url), text);
 process.stdout.write(text);

@@ -84,3 +84,4 @@ export { counterexample } from './explore/counterexample.js';
 export { EXPLORE_SCHEMA, exploreReport, type ExploreReport } from './explore/report.js';
 export type { ReachRow } from './explore/reach.js';
 export { exploreWorkerMain } from './explore/worker.js';
+export { TDISP_SPIN_EVENTS, TdispSpinModel, type TdispSpinBounds, type TdispSpinCount } from './explore/tdisp-spin-model.js';
