@@ -22,8 +22,8 @@ async function teeio(args: string[]) {
 }
 
 const ARCHS = [
-  { arch: 'tdx', name: '@teeio/arch-tdx', injectedFailure: 'TDX_OPERAND_BUSY', firmware: /^tdx  @teeio\/arch-tdx \S+\n  firmware +Intel TDX module/, examples: tdxExamples },
-  { arch: 'cca', name: '@teeio/arch-cca', injectedFailure: 'RMI_BUSY', firmware: /^cca  @teeio\/arch-cca \S+\n  firmware +Arm RMM/, examples: ccaExamples },
+  { arch: 'tdx', name: '@teeio/arch-tdx', injectedFailure: 'TDX_OPERAND_BUSY', firmware: /^tdx {2}@teeio\/arch-tdx \S+\n {2}firmware +Intel TDX module/, examples: tdxExamples },
+  { arch: 'cca', name: '@teeio/arch-cca', injectedFailure: 'RMI_BUSY', firmware: /^cca {2}@teeio\/arch-cca \S+\n {2}firmware +Arm RMM/, examples: ccaExamples },
 ] as const;
 
 describe.each(ARCHS)('teeio with --arch $arch', ({ arch, name, injectedFailure, firmware, examples }) => {
