@@ -1,13 +1,13 @@
 import {
   type Bdf,
   type IdeKmMessage,
+  type InterfaceId,
   type TdispMessage,
   TdispErrorCode,
   doeDiscoveryRequestCodec,
   encodeWith,
   idekm,
-  interfaceIdOf,
-  parseBdf,
+  interfaceIdOfBdf,
   tdisp,
   toHex,
 } from '@teeio/core';
@@ -24,10 +24,8 @@ export const TDISP_VERSION = 0x10;
 const TDISP_ERRORS = new Map<number, string>(Object.entries(TdispErrorCode).map(([k, v]) => [v, k]));
 
 /** The TDISP header of a TDI: its INTERFACE_ID is its RID. */
-export function tdispHead(tdi: Bdf): { version: number; interfaceId: ReturnType<typeof interfaceIdOf> } {
-  const p = parseBdf(tdi);
-  if (!p) throw new RangeError(`bad BDF ${tdi}`);
-  return { version: TDISP_VERSION, interfaceId: interfaceIdOf(p.requesterId) };
+export function tdispHead(tdi: Bdf): { version: number; interfaceId: InterfaceId } {
+  return { version: TDISP_VERSION, interfaceId: interfaceIdOfBdf(tdi) };
 }
 
 export function tdispRequest(tdi: Bdf, m: TdispMessage): DaRequest {

@@ -11,6 +11,7 @@ import {
   decodeDeviceInterfaceReport,
   fail,
   fromHex,
+  interfaceIdOfBdf,
   ok,
   rangeBase,
   sha384,
@@ -19,7 +20,7 @@ import {
 import { inject, injectable } from 'tsyringe';
 import { TDX } from '../codes.js';
 import { type ExtHandler, TdxFirmware, type Transfer } from './firmware.js';
-import { TDISP_VERSION, describe, interfaceIdOfTdi, readTdisp, tdispRelay } from './messages.js';
+import { TDISP_VERSION, describe, readTdisp, tdispRelay } from './messages.js';
 import { keyRefreshNeeded } from './spdm-ide.js';
 import type { DevifState } from './state.js';
 
@@ -96,7 +97,7 @@ export class DevifCalls {
   }
 
   private build(d: DevifState, type: string): TdispMessage | undefined {
-    const head = { version: TDISP_VERSION, interfaceId: interfaceIdOfTdi(d.tdi) };
+    const head = { version: TDISP_VERSION, interfaceId: interfaceIdOfBdf(d.tdi) };
     switch (type) {
       case 'LOCK_INTERFACE_REQUEST':
         return {
@@ -274,7 +275,7 @@ export class DevifCalls {
         const inError = this.refusedInError(d, 'START_INTERFACE_REQUEST');
         if (inError) return { done: inError };
         if (!d.nonce) return { done: fail(TDX.DEVIF_TDISP_INVALID_STATE, `${d.tdi} holds no START_INTERFACE nonce (not locked)`) };
-        return { relay: tdispRelay(d.tdi, { version: TDISP_VERSION, interfaceId: interfaceIdOfTdi(d.tdi), messageType: 'START_INTERFACE_REQUEST', startInterfaceNonce: fromHex(d.nonce) }), phase: 'START_INTERFACE_REQUEST' };
+        return { relay: tdispRelay(d.tdi, { version: TDISP_VERSION, interfaceId: interfaceIdOfBdf(d.tdi), messageType: 'START_INTERFACE_REQUEST', startInterfaceNonce: fromHex(d.nonce) }), phase: 'START_INTERFACE_REQUEST' };
       }
       if (m?.messageType !== 'START_INTERFACE_RESPONSE') return { done: fail(TDX.DEVIF_TDISP_INVALID_MESSAGE, `${describe(m)} does not answer START_INTERFACE_REQUEST`) };
       d.tdispSts = 'RUN';

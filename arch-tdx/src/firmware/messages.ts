@@ -1,14 +1,11 @@
 import {
   type Bdf,
   type IdeKmMessage,
-  type InterfaceId,
   type TdispMessage,
   TdispErrorCode,
   doeDiscoveryRequestCodec,
   encodeWith,
   idekm,
-  interfaceIdOf,
-  parseBdf,
   tdisp,
   toHex,
 } from '@teeio/core';
@@ -20,12 +17,6 @@ import type { RelayRequest } from './state.js';
  */
 
 export const TDISP_VERSION = 0x10;
-
-export function interfaceIdOfTdi(tdi: Bdf): InterfaceId {
-  const p = parseBdf(tdi);
-  if (!p) throw new RangeError(`bad BDF ${tdi}`);
-  return interfaceIdOf(p.requesterId);
-}
 
 export function tdispRelay(tdi: Bdf, message: TdispMessage): RelayRequest {
   return { protocol: 'TDISP', target: tdi, message: toHex(tdisp.encode(message)) };

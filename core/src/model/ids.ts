@@ -2,6 +2,7 @@
  * Identities shared by every layer. Functions are named as the kernel's pci_name() prints
  * them, so traces read like dmesg.
  */
+import { type InterfaceId, interfaceIdOf } from '../wire/tdisp/interface-id.js';
 
 /** A PCI function: `SSSS:BB:DD.F`. */
 export type Bdf = string;
@@ -24,4 +25,15 @@ export function parseBdf(bdf: string): { requesterId: number; segment: number } 
   const d = parseInt(dev, 16);
   if (d > 0x1f) return undefined;
   return { requesterId: (parseInt(bus, 16) << 8) | (d << 3) | parseInt(fn, 10), segment: parseInt(seg, 16) };
+}
+
+/**
+ * The TDISP INTERFACE_ID a TSM puts in its requests for the TDI at `tdi`: its requester id, with
+ * no segment (every TSM modelled here addresses one segment). Throws on a name that is not a
+ * pci_name(): a TDI's name comes from the platform, so a bad one is a bug, not input.
+ */
+export function interfaceIdOfBdf(tdi: Bdf): InterfaceId {
+  const p = parseBdf(tdi);
+  if (!p) throw new RangeError(`bad BDF ${tdi}`);
+  return interfaceIdOf(p.requesterId);
 }

@@ -16,24 +16,19 @@ const importTsx: TsxLoader = () => import('tsx/esm/api');
 /** Node says where it looked up a module; that is the host's file, which is only noise here. */
 const notFoundDetail = (e: unknown) => firstLine(e).replace(/ imported from .*$/, '');
 
-/** esbuild's "Transform failed with N errors:" says nothing; its first `file:line:col: ERROR: …` line does. */
-function importProblem(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
-  return text.split('\n').find((l) => l.includes(': ERROR: ')) ?? firstLine(e);
-}
-
 /** Why importing failed, as the refusal that tells the author what to change. */
 function refusalFor(spec: PluginSpecifier, e: unknown): PluginRefusal {
   if (e instanceof PluginRefusal) return e;
-  const problem = importProblem(e);
+  const errors = loaderErrors(e);
   if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
     return new PluginRefusal(spec.given, 'module-not-found', `module not found: ${notFoundDetail(e)}`);
   }
-  if (/experimental decorators/i.test(problem)) {
+  // esbuild's message for a decorator without experimentalDecorators names the setting, not the file to change.
+  if (errors.some((line) => /experimental decorators/i.test(line))) {
     const where = spec.importable.startsWith('file:') ? nearestTsconfig(fileURLToPath(spec.importable)) : undefined;
-    return new PluginRefusal(spec.given, 'no-experimental-decorators', `decorators need "experimentalDecorators": true and "emitDecoratorMetadata": true in ${where ?? 'the plugin\'s tsconfig.json (none found)'}`, e, loaderErrors(e));
+    return new PluginRefusal(spec.given, 'no-experimental-decorators', `decorators need "experimentalDecorators": true and "emitDecoratorMetadata": true in ${where ?? 'the plugin\'s tsconfig.json (none found)'}`, e, errors);
   }
-  return new PluginRefusal(spec.given, 'import-failed', `cannot import the module: ${firstLine(e)}`, e, loaderErrors(e));
+  return new PluginRefusal(spec.given, 'import-failed', `cannot import the module: ${firstLine(e)}`, e, errors);
 }
 
 /**

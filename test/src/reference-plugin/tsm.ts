@@ -18,9 +18,8 @@ import {
   type VmId,
   fail,
   fromHex,
-  interfaceIdOf,
+  interfaceIdOfBdf,
   ok,
-  parseBdf,
   sha384,
   toHex,
 } from '@teeio/core';
@@ -41,12 +40,6 @@ export class DevsecTsm implements TsmPort {
 
   private get s() {
     return this.fw.state;
-  }
-
-  private interfaceId(tdi: Bdf) {
-    const p = parseBdf(tdi);
-    if (!p) throw new RangeError(`bad BDF ${tdi}`);
-    return interfaceIdOf(p.requesterId);
   }
 
   createVm(vm: VmId): FwResult {
@@ -102,7 +95,7 @@ export class DevsecTsm implements TsmPort {
   /** LOCK with the reference flags, then the report in portions. */
   bind(tdi: Bdf, vm: VmId, guestRid: number): FwResult<Uint8Array> {
     return this.calls.call('DEVSEC.BIND', { tdi, vm, guestRid }, () => {
-      const interfaceId = this.interfaceId(tdi);
+      const interfaceId = interfaceIdOfBdf(tdi);
       const lock = this.link.tdisp(tdi, {
         version: 0x10,
         messageType: 'LOCK_INTERFACE_REQUEST',
@@ -130,7 +123,7 @@ export class DevsecTsm implements TsmPort {
     const parts: Uint8Array[] = [];
     let offset = 0;
     for (;;) {
-      const r = this.link.tdisp(tdi, { version: 0x10, messageType: 'GET_DEVICE_INTERFACE_REPORT', interfaceId: this.interfaceId(tdi), offset, length: 0xffff });
+      const r = this.link.tdisp(tdi, { version: 0x10, messageType: 'GET_DEVICE_INTERFACE_REPORT', interfaceId: interfaceIdOfBdf(tdi), offset, length: 0xffff });
       if (!r.ok) return r;
       if (r.value.messageType !== 'DEVICE_INTERFACE_REPORT') return fail('DEVSEC_REPORT_FAILED', r.value.messageType);
       parts.push(r.value.portion);
@@ -151,7 +144,7 @@ export class DevsecTsm implements TsmPort {
   }
 
   private stopInterface(tdi: Bdf) {
-    return this.link.tdisp(tdi, { version: 0x10, messageType: 'STOP_INTERFACE_REQUEST', interfaceId: this.interfaceId(tdi) });
+    return this.link.tdisp(tdi, { version: 0x10, messageType: 'STOP_INTERFACE_REQUEST', interfaceId: interfaceIdOfBdf(tdi) });
   }
 
   unbind(tdi: Bdf): FwResult {
@@ -168,7 +161,7 @@ export class DevsecTsm implements TsmPort {
       if (!t || t.vm !== vm) return fail('DEVSEC_NOT_BOUND', `${tdi} is not bound to ${vm}`);
       if (change === 'UNLOCK') return this.stop(tdi);
       if (!t.nonce) return fail('DEVSEC_NO_NONCE', 'the TDI is not locked');
-      const r = this.link.tdisp(tdi, { version: 0x10, messageType: 'START_INTERFACE_REQUEST', interfaceId: this.interfaceId(tdi), startInterfaceNonce: fromHex(t.nonce) });
+      const r = this.link.tdisp(tdi, { version: 0x10, messageType: 'START_INTERFACE_REQUEST', interfaceId: interfaceIdOfBdf(tdi), startInterfaceNonce: fromHex(t.nonce) });
       if (!r.ok) return r;
       return r.value.messageType === 'START_INTERFACE_RESPONSE' ? OK : fail('DEVSEC_START_FAILED', r.value.messageType);
     });
