@@ -2,15 +2,13 @@ import {
   type Bdf,
   DoeDataObjectType,
   type FwResult,
-  IDE_DIRECTIONS,
-  IDE_SUB_STREAMS,
   type IdeKmMessage,
-  IdeSubStream,
-  KpAckStatus,
+  K0_KEY_SLOTS,
   OK,
   RANDOM,
   type SeededRandom,
   fromHex,
+  isIdeKmAccepted,
   ok,
   sha384,
   toHex,
@@ -30,8 +28,6 @@ const NCOH_STREAM_ID = 0;
 const MAX_DISCOVERY = 8;
 /** Key material of an IDE_KM KEY_PROG (256-bit AES-GCM key). */
 const IDE_KEY_BYTES = 32;
-/** The six sub-streams of a stream, as IDE_KM addresses them. */
-const SLOTS = IDE_DIRECTIONS.flatMap((direction) => IDE_SUB_STREAMS.map((sub) => ({ keySet: 'K0' as const, direction, subStream: IdeSubStream[sub] })));
 
 /** The leaf public key of a certificate chain teeio synthesises: its last 97 bytes (a P-384 point, 0x04 ‖ X ‖ Y). */
 export function leafKeyOf(chainHex: string): Uint8Array {
@@ -280,7 +276,7 @@ export class PdevCalls {
   /** The endpoint's side of the stream, one IDE_KM message per sub-stream. */
   private keyHandler(p: PdevState, s: StreamState, kind: 'KEY_PROG' | 'K_SET_GO' | 'K_SET_STOP'): DaHandler {
     const message = (i: number): IdeKmMessage => {
-      const keySubStream = SLOTS[i];
+      const keySubStream = K0_KEY_SLOTS[i];
       if (!keySubStream) throw new RangeError(`no sub-stream #${i}`);
       const head = { streamId: s.ideStreamId, keySubStream, portIndex: 0 };
       return kind === 'KEY_PROG' ? { objectId: 'KEY_PROG', ...head, key: this.random.bytes(IDE_KEY_BYTES), ifv: new Uint8Array(8) } : { objectId: kind, ...head };
@@ -293,10 +289,9 @@ export class PdevCalls {
       begin: (op) => next(op, 0),
       resume: (op, response) => {
         const r = parseIdeKm(response);
-        const acked = kind === 'KEY_PROG' ? r?.objectId === 'KP_ACK' && r.status === KpAckStatus.SUCCESS : r?.objectId === 'K_SET_GOSTOP_ACK';
-        if (!acked) return { error: `${p.id} refused ${kind}: ${r ? r.objectId : 'no IDE_KM response'}` };
+        if (!isIdeKmAccepted(kind, r)) return { error: `${p.id} refused ${kind}: ${r ? r.objectId : 'no IDE_KM response'}` };
         const i = Number(op.ctx['i']) + 1;
-        return i < SLOTS.length ? next(op, i) : { done: true };
+        return i < K0_KEY_SLOTS.length ? next(op, i) : { done: true };
       },
     };
   }

@@ -2,15 +2,13 @@ import {
   type Bdf,
   DoeDataObjectType,
   type FwResult,
-  IDE_DIRECTIONS,
-  IDE_SUB_STREAMS,
   type IdeKmMessage,
-  IdeSubStream,
-  KpAckStatus,
+  K0_KEY_SLOTS,
   OK,
   RANDOM,
   type SeededRandom,
   fail,
+  isIdeKmAccepted,
   ok,
   toHex,
 } from '@teeio/core';
@@ -35,8 +33,6 @@ const MAX_DISCOVERY = 8;
 export type SpdmMngOperation = 'KEY_UPDATE' | 'HEARTBEAT' | 'DEV_INFO_RECOLLECTION';
 export type IdeKmOperation = 'SETUP' | 'STOP';
 
-/** The six sub-streams of a stream, as IDE_KM addresses them. */
-const SLOTS = IDE_DIRECTIONS.flatMap((direction) => IDE_SUB_STREAMS.map((sub) => ({ keySet: 'K0' as const, direction, subStream: IdeSubStream[sub] })));
 
 /** A session's key is spent: the caller must refresh it first. */
 export function keyRefreshNeeded(s: SpdmState | undefined): FwResult | undefined {
@@ -212,13 +208,13 @@ export class SpdmIdeCalls {
 
   private kmHandler(operation: IdeKmOperation): ExtHandler {
     const messages = (x: IdeStreamState, i: number): IdeKmMessage => {
-      const keySubStream = SLOTS[operation === 'SETUP' ? i >> 1 : i];
+      const keySubStream = K0_KEY_SLOTS[operation === 'SETUP' ? i >> 1 : i];
       if (!keySubStream) throw new RangeError(`no IDE_KM message #${i}`);
       const head = { streamId: x.ideStreamId, keySubStream, portIndex: 0 };
       if (operation === 'STOP') return { objectId: 'K_SET_STOP', ...head };
       return i % 2 === 0 ? { objectId: 'KEY_PROG', ...head, key: this.random.bytes(32), ifv: new Uint8Array(8) } : { objectId: 'K_SET_GO', ...head };
     };
-    const count = operation === 'SETUP' ? SLOTS.length * 2 : SLOTS.length;
+    const count = operation === 'SETUP' ? K0_KEY_SLOTS.length * 2 : K0_KEY_SLOTS.length;
     const step = (x: IdeStreamState, i: number): ExtStep => {
       const m = messages(x, i);
       return { relay: idekmRelay(x.dsm, m), phase: `${m.objectId} ${i + 1}/${count}` };
@@ -241,9 +237,8 @@ export class SpdmIdeCalls {
         if (!x) return { done: fail(TDX.OPERAND_INVALID, `no IDE stream ${call.key}`) };
         const i = Number(call.ctx['i']);
         const r = readIdeKm(response);
-        const sent = call.phase.split(' ')[0];
-        const accepted = sent === 'KEY_PROG' ? r?.objectId === 'KP_ACK' && r.status === KpAckStatus.SUCCESS : r?.objectId === 'K_SET_GOSTOP_ACK';
-        if (!accepted) return { done: fail(TDX.IDE_KM_FAILED, `the DSM refused ${call.phase}: ${r ? r.objectId : 'no IDE_KM response'}`) };
+        const sent = call.phase.split(' ')[0] as 'KEY_PROG' | 'K_SET_GO' | 'K_SET_STOP';
+        if (!isIdeKmAccepted(sent, r)) return { done: fail(TDX.IDE_KM_FAILED, `the DSM refused ${call.phase}: ${r ? r.objectId : 'no IDE_KM response'}`) };
         const spdm = this.fw.spdm(x.spdmId);
         if (spdm) spdm.messages++;
         if (i + 1 < count) {

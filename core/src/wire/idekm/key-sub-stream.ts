@@ -1,7 +1,7 @@
 import type { Codec } from '../codec/codec.js';
 import { WireEncodeError } from '../codec/errors.js';
 import { hexNumber } from '../codec/hex.js';
-import { type IdeDirection, type IdeKeySet, IdeSubStream } from './codes.js';
+import { IDE_DIRECTIONS, IDE_SUB_STREAMS, type IdeDirection, type IdeKeySet, IdeSubStream } from './codes.js';
 
 /**
  * The key_sub_stream byte: bit 0 key set (K0/K1), bit 1 direction (RX/TX), bits 3:2 reserved,
@@ -64,3 +64,11 @@ export const keySubStreamCodec: Codec<KeySubStream> = {
     additionalProperties: false,
   },
 };
+
+/**
+ * The slots a TSM programs when it sets a stream up: key set K0 in each direction for each
+ * sub-stream (IDE_KM: a KEY_PROG, then a K_SET_GO, per slot), RX before TX as the TSMs send them.
+ */
+export const K0_KEY_SLOTS: readonly KeySubStream[] = IDE_DIRECTIONS.flatMap((direction) =>
+  IDE_SUB_STREAMS.map((sub) => ({ keySet: 'K0' as const, direction, subStream: IdeSubStream[sub] })),
+);

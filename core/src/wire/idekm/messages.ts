@@ -60,3 +60,11 @@ export const idekm = new MessageSet<IdeKmMessage, 'objectId'>(
 
 /** KEY_PROG up to the key: what a KP_ACK echoes, readable even when the key part has the wrong length. */
 export const keyProgHeaderCodec = struct({ objectId: tag('KEY_PROG', IdeKmObjectId.KEY_PROG), ...stream({ reserved2: reservedU8 }) });
+
+/**
+ * Whether `reply` is the device's acceptance of a `sent` request: a KEY_PROG is answered by a
+ * KP_ACK whose status is SUCCESS, a K_SET_GO or K_SET_STOP by a K_SET_GOSTOP_ACK (IDE_KM).
+ */
+export function isIdeKmAccepted(sent: 'KEY_PROG' | 'K_SET_GO' | 'K_SET_STOP', reply: IdeKmMessage | undefined): boolean {
+  return sent === 'KEY_PROG' ? reply?.objectId === 'KP_ACK' && reply.status === KpAckStatus.SUCCESS : reply?.objectId === 'K_SET_GOSTOP_ACK';
+}
