@@ -2,7 +2,8 @@ import { type CallArgs, type FwResult, OK, type VmId, ok } from '@teeio/core';
 import { inject, injectable } from 'tsyringe';
 import { CCA, DEV_MEM_RESPONSE, type RsiVdevStateName } from '../codes.js';
 import { RmmFirmware } from './rmm.js';
-import { GRANULE } from './rtt-dev.js';
+import { RTT_DEV } from './dev-mem-runs.js';
+import { GRANULE, pieces, update } from './granule-runs.js';
 import type { VdevState } from './state.js';
 
 const { fail } = RmmFirmware;
@@ -95,8 +96,8 @@ export class RsiCalls {
       const stale = this.stale(v, nonces);
       if (stale) return fail(CCA.RSI_ERROR_DEVICE, `the ${stale} nonce is stale`);
       const answer = host.devMemMap(vm, { base: range.ipa, top, pa: range.pa });
-      const entries = Array.from({ length: range.pages }, (_, i) => this.fw.realm(vm)?.rtt[`0x${(range.ipa + BigInt(i) * GRANULE).toString(16)}`]);
-      const accepted = answer === 'ACCEPT' && entries.every((e) => e?.ripas === 'DEV');
+      const rtt = this.fw.realm(vm)?.rtt ?? {};
+      const accepted = answer === 'ACCEPT' && pieces(rtt, RTT_DEV, range.ipa, range.pages).every((p) => p.value?.ripas === 'DEV');
       const result: ValidateResult = accepted ? { nextIpa: top, response: 'ACCEPT' } : { nextIpa: range.ipa, response: 'REJECT' };
       this.fw.ret({ x1: `0x${result.nextIpa.toString(16)}`, x2: DEV_MEM_RESPONSE[result.response] });
       return ok(result);
@@ -130,10 +131,7 @@ export class RsiCalls {
     return this.fw.call('RSI_IPA_STATE_SET', { base: ipa, top: ipa + BigInt(pages) * GRANULE, ripas: 'EMPTY' }, () => {
       const realm = this.fw.realm(vm);
       if (!realm) return fail(CCA.RSI_ERROR_INPUT, `${vm} does not run`);
-      for (let i = 0; i < pages; i++) {
-        const e = realm.rtt[`0x${(ipa + BigInt(i) * GRANULE).toString(16)}`];
-        if (e?.state === 'ASSIGNED_DEV') e.ripas = 'EMPTY';
-      }
+      update(realm.rtt, RTT_DEV, ipa, pages, (e) => (e.state === 'ASSIGNED_DEV' ? { ...e, ripas: 'EMPTY' as const } : e));
       return OK;
     });
   }

@@ -2,26 +2,25 @@ import { type Bdf, type FwResult, OK, type VmId } from '@teeio/core';
 import { inject, injectable } from 'tsyringe';
 import { CCA } from '../codes.js';
 import { RmmFirmware } from './rmm.js';
-import type { RealmState, RttDevEntry } from './state.js';
-import { inRanges } from './vdev.js';
+import { DEV_GRANULES, RTT_DEV } from './dev-mem-runs.js';
+import { GRANULE, assign, bounds, cuts, lookup, pieces, update } from './granule-runs.js';
+import type { RealmState } from './state.js';
+import { inRanges, rangeBounds } from './vdev.js';
 
 const { fail } = RmmFirmware;
-export const GRANULE = 0x1000n;
 /** Device memory is mapped at level 3 (4 KiB): RMI_ERROR_RTT carries the level its walk stopped at in x0[15:8]. */
 const RTT_LEVEL = 3;
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
-
-/** The granules of [base, base + pages), as IPA and PA pairs. */
-function granules(ipa: bigint, pa: bigint, pages: number): { ipa: string; pa: string }[] {
-  return Array.from({ length: pages }, (_, i) => ({ ipa: hex(ipa + BigInt(i) * GRANULE), pa: hex(pa + BigInt(i) * GRANULE) }));
-}
+const at = (base: bigint, k: number): bigint => base + BigInt(k) * GRANULE;
 
 /**
  * Device memory in the realm's RTT at 2.0 (arm-cca.md §3, §5): granule delegation, then
  * RMI_RTT_DEV_MAP (alp12's RMI_DEV_MEM_MAP, alp17's RMI_VDEV_MAP), RMI_RTT_DEV_VALIDATE
  * (alp12's RMI_RTT_DEV_MEM_VALIDATE, alp17's RMI_VDEV_VALIDATE_MAPPING) and RMI_RTT_DEV_UNMAP.
- * One call covers a report range (HEAD's smc_rtt_dev_map takes a range); entries are kept
- * per 4 KiB granule, level 3, as the RMM holds them after folding is undone.
+ * One call covers a report range (HEAD's smc_rtt_dev_map takes a range); entries are level 3
+ * (4 KiB), as the RMM holds them after folding is undone, and act per granule: the first
+ * granule (lowest address) that fails a check names the error. Granules and entries are held
+ * in runs (granule-runs.ts), checked once per piece where nothing changes.
  */
 @injectable()
 export class RttDevCalls {
@@ -40,10 +39,9 @@ export class RttDevCalls {
   /** RMI_GRANULE_DELEGATE of each granule of a range (one call here stands for the per-granule calls). */
   delegate(pa: bigint, pages: number): FwResult {
     return this.fw.call('RMI_GRANULE_DELEGATE', { pa, pages }, () => {
-      const gs = granules(0n, pa, pages);
-      const taken = gs.find((g) => this.fw.state.granules[g.pa]);
-      if (taken) return fail(CCA.ERROR_INPUT, `granule ${taken.pa} is delegated already`);
-      for (const g of gs) this.fw.state.granules[g.pa] = 'DELEGATED';
+      const taken = pieces(this.fw.state.granules, DEV_GRANULES, pa, pages).find((p) => p.value);
+      if (taken) return fail(CCA.ERROR_INPUT, `granule ${hex(taken.base)} is delegated already`);
+      assign(this.fw.state.granules, DEV_GRANULES, pa, pages, { state: 'DELEGATED' });
       return OK;
     });
   }
@@ -51,10 +49,9 @@ export class RttDevCalls {
   /** RMI_GRANULE_UNDELEGATE of each granule of a range: back to the non-secure PAS (inferred after unmap, §3). */
   undelegate(pa: bigint, pages: number): FwResult {
     return this.fw.call('RMI_GRANULE_UNDELEGATE', { pa, pages }, () => {
-      const gs = granules(0n, pa, pages);
-      const busy = gs.find((g) => this.fw.state.granules[g.pa] !== 'DELEGATED');
-      if (busy) return fail(CCA.ERROR_INPUT, `granule ${busy.pa} is ${this.fw.state.granules[busy.pa] ?? 'not delegated'}`);
-      for (const g of gs) delete this.fw.state.granules[g.pa];
+      const busy = pieces(this.fw.state.granules, DEV_GRANULES, pa, pages).find((p) => p.value?.state !== 'DELEGATED');
+      if (busy) return fail(CCA.ERROR_INPUT, `granule ${hex(busy.base)} is ${busy.value?.state ?? 'not delegated'}`);
+      assign(this.fw.state.granules, DEV_GRANULES, pa, pages, undefined);
       return OK;
     });
   }
@@ -71,16 +68,19 @@ export class RttDevCalls {
       if ('ok' in realm) return realm;
       const v = this.fw.vdev(tdi);
       if (!v || v.realm !== vm) return fail(CCA.ERROR_INPUT, `${tdi} is not a VDEV of ${vm}`);
-      const gs = granules(ipa, pa, pages);
-      for (const [index, g] of gs.entries()) {
-        if (!inRanges(BigInt(g.pa), v.addrRanges) && this.fw.enforces('rtt-dev-map-within-vdev-ranges')) return fail(CCA.ERROR_INPUT, `granule ${g.pa} (#${index}) is outside the ranges of ${tdi}`);
-        if (this.fw.state.granules[g.pa] !== 'DELEGATED') return fail(CCA.ERROR_INPUT, `granule ${g.pa} is ${this.fw.state.granules[g.pa] ?? 'not delegated'}`);
-        if (realm.rtt[g.ipa]?.state === 'ASSIGNED_DEV') return this.rttError(`the RTT entry at ${g.ipa} is assigned`);
+      const { granules } = this.fw.state;
+      // Each check is constant between these offsets: checking there is checking every granule.
+      const offsets = [...new Set([...cuts(pa, pages, [...bounds(granules), ...rangeBounds(v.addrRanges)]), ...cuts(ipa, pages, bounds(realm.rtt))])].sort((a, b) => a - b);
+      for (const index of offsets) {
+        const g = { ipa: at(ipa, index), pa: at(pa, index) };
+        if (!inRanges(g.pa, v.addrRanges) && this.fw.enforces('rtt-dev-map-within-vdev-ranges')) return fail(CCA.ERROR_INPUT, `granule ${hex(g.pa)} (#${index}) is outside the ranges of ${tdi}`);
+        const granule = lookup(granules, DEV_GRANULES, g.pa)?.state;
+        if (granule !== 'DELEGATED') return fail(CCA.ERROR_INPUT, `granule ${hex(g.pa)} is ${granule ?? 'not delegated'}`);
+        if (lookup(realm.rtt, RTT_DEV, g.ipa)?.state === 'ASSIGNED_DEV') return this.rttError(`the RTT entry at ${hex(g.ipa)} is assigned`);
       }
-      for (const g of gs) {
-        realm.rtt[g.ipa] = { ipa: g.ipa, state: 'ASSIGNED_DEV', ripas: realm.rtt[g.ipa]?.ripas ?? 'EMPTY', pa: g.pa, tdi };
-        this.fw.state.granules[g.pa] = 'MAPPED';
-      }
+      // The RIPAS of each entry is kept (EMPTY where there was none).
+      for (const p of pieces(realm.rtt, RTT_DEV, ipa, pages)) assign(realm.rtt, RTT_DEV, p.base, p.pages, { state: 'ASSIGNED_DEV', ripas: p.value?.ripas ?? 'EMPTY', pa: hex(at(pa, p.offset)), tdi });
+      assign(granules, DEV_GRANULES, pa, pages, { state: 'MAPPED' });
       return OK;
     });
   }
@@ -91,11 +91,10 @@ export class RttDevCalls {
     const realm = this.fw.realm(vm);
     return this.fw.call('RMI_RTT_DEV_VALIDATE', { rd: realm?.rd ?? vm, rec: `${realm?.rd ?? vm}.rec0`, base: ipa, top }, () => {
       if (!realm) return fail(CCA.ERROR_REALM, `${vm} has no realm`);
-      const entries = granules(ipa, pa, pages).map((g) => ({ g, e: realm.rtt[g.ipa] }));
       // rtt_dev_validate: only assigned_dev entries whose PA matches (is_coh hard-coded false).
-      const bad = entries.find(({ g, e }) => e?.state !== 'ASSIGNED_DEV' || e.pa !== g.pa);
-      if (bad) return this.rttError(`the RTT entry at ${bad.g.ipa} does not map ${bad.g.pa}`);
-      for (const { e } of entries) if (e) e.ripas = 'DEV';
+      const bad = pieces(realm.rtt, RTT_DEV, ipa, pages).find((p) => p.value?.state !== 'ASSIGNED_DEV' || p.value.pa !== hex(at(pa, p.offset)));
+      if (bad) return this.rttError(`the RTT entry at ${hex(bad.base)} does not map ${hex(at(pa, bad.offset))}`);
+      update(realm.rtt, RTT_DEV, ipa, pages, (e) => ({ ...e, ripas: 'DEV' as const }));
       return OK;
     });
   }
@@ -106,14 +105,10 @@ export class RttDevCalls {
     return this.fw.call('RMI_RTT_DEV_UNMAP', { rd: this.fw.realm(vm)?.rd ?? vm, base: ipa, top }, () => {
       const realm = this.realmOf(vm);
       if ('ok' in realm) return realm;
-      const entries = granules(ipa, 0n, pages).map((g) => realm.rtt[g.ipa]);
-      if (entries.some((e) => e?.state !== 'ASSIGNED_DEV')) return this.rttError(`not every entry of [${hex(ipa)}, ${hex(top)}) is assigned`);
-      for (const e of entries as RttDevEntry[]) {
-        if (e.pa) this.fw.state.granules[e.pa] = 'DELEGATED';
-        Object.assign(e, { state: 'UNASSIGNED', ripas: 'DESTROYED' });
-        delete e.pa;
-        delete e.tdi;
-      }
+      const entries = pieces(realm.rtt, RTT_DEV, ipa, pages);
+      if (entries.some((p) => p.value?.state !== 'ASSIGNED_DEV')) return this.rttError(`not every entry of [${hex(ipa)}, ${hex(top)}) is assigned`);
+      for (const { value, pages: n } of entries) if (value?.pa) assign(this.fw.state.granules, DEV_GRANULES, BigInt(value.pa), n, { state: 'DELEGATED' });
+      assign(realm.rtt, RTT_DEV, ipa, pages, { state: 'UNASSIGNED', ripas: 'DESTROYED' });
       return OK;
     });
   }

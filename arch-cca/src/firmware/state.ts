@@ -1,5 +1,6 @@
 import type { Bdf, VmId } from '@teeio/core';
 import type { CacheObject, CommStateName, PdevStateName, PubkeyAlgo, RipasName, VdevStateName } from '../codes.js';
+import type { Runs } from './granule-runs.js';
 
 /**
  * The RMM's state as plain data (FIRMWARE_STATE), plus the two pieces of normal-world and
@@ -87,14 +88,19 @@ export interface VdevState {
   reportSoFar: string;
 }
 
-/** A level-3 RTT entry of device memory, by IPA. */
+/** A level-3 RTT entry of device memory (held in runs by base IPA: granule-runs.ts). */
 export interface RttDevEntry {
-  readonly ipa: string;
-  state: 'ASSIGNED_DEV' | 'UNASSIGNED';
-  ripas: RipasName;
-  pa?: string;
+  readonly state: 'ASSIGNED_DEV' | 'UNASSIGNED';
+  readonly ripas: RipasName;
+  /** The granule it maps (a run's PA advances with its IPA). */
+  readonly pa?: string;
   /** The VDEV (its tdi) whose range it maps. */
-  tdi?: Bdf;
+  readonly tdi?: Bdf;
+}
+
+/** A device granule in the realm PAS: DELEGATED, or MAPPED by an RTT entry (held in runs by base PA). */
+export interface DevGranule {
+  readonly state: 'DELEGATED' | 'MAPPED';
 }
 
 /** A Realm (RD) and its one REC. */
@@ -104,7 +110,8 @@ export interface RealmState {
   state: 'ACTIVE' | 'TERMINATED';
   /** rd_vdev_refcount. */
   vdevs: number;
-  rtt: Record<string, RttDevEntry>;
+  /** Level-3 device entries in runs by base IPA; an IPA never mapped has none. */
+  rtt: Runs<RttDevEntry>;
   /** The REC's pending RSI_VDEV_* request and the VDEV the host completed it with. */
   rec: { pending?: { vdevId: number; completedWith?: Bdf } };
 }
@@ -138,8 +145,8 @@ export interface RmmState {
   pdevs: Record<Bdf, PdevState>;
   vdevs: Record<Bdf, VdevState>;
   realms: Record<VmId, RealmState>;
-  /** Device granules by PA: DELEGATED (realm PAS) or MAPPED; absent means non-secure. */
-  granules: Record<string, 'DELEGATED' | 'MAPPED'>;
+  /** Device granules in runs by base PA: DELEGATED (realm PAS) or MAPPED; absent means non-secure. */
+  granules: Runs<DevGranule>;
   regs: ReturnRegs;
   host: HostCache;
   /** The realm driver's memory: the nonces it read with RSI_VDEV_GET_INFO, by `vm/vdev_id`. */

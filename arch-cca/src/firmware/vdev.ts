@@ -4,6 +4,8 @@ import { CCA, type VdevStateName } from '../codes.js';
 import { type CommEnter, type CommExit, type DaHandler, enterArgs, communicate, startOp } from './comm.js';
 import { labelOf, parseTdisp, tdispHead, tdispRequest } from './messages.js';
 import { RmmFirmware } from './rmm.js';
+import { DEV_GRANULES } from './dev-mem-runs.js';
+import { GRANULE, bounds, cuts, lookup } from './granule-runs.js';
 import type { DaOp, VdevState } from './state.js';
 
 const { fail } = RmmFirmware;
@@ -108,10 +110,21 @@ export class VdevCalls {
     });
   }
 
-  /** The PA of the first device granule in the VDEV's ranges still MAPPED in an RTT. */
+  /**
+   * The PA of the first device granule (lowest address) in the VDEV's ranges that an entry of
+   * its realm's RTT maps and that is MAPPED, as the RMM finds walking the ranges granule by granule.
+   */
   mappedGranule(v: VdevState): string | undefined {
-    const entries = Object.values(this.fw.realm(v.realm)?.rtt ?? {});
-    return entries.find((e) => e.state === 'ASSIGNED_DEV' && e.pa !== undefined && this.fw.state.granules[e.pa] === 'MAPPED' && inRanges(BigInt(e.pa), v.addrRanges))?.pa;
+    const { granules } = this.fw.state;
+    const mapped = (pa: bigint) => lookup(granules, DEV_GRANULES, pa)?.state === 'MAPPED' && inRanges(pa, v.addrRanges);
+    const found = Object.values(this.fw.realm(v.realm)?.rtt ?? {}).flatMap((run) => {
+      if (run.state !== 'ASSIGNED_DEV' || run.pa === undefined) return [];
+      const pa = BigInt(run.pa);
+      // Both conditions are constant between these offsets.
+      const k = cuts(pa, run.pages, [...bounds(granules), ...rangeBounds(v.addrRanges)]).find((o) => mapped(pa + BigInt(o) * GRANULE));
+      return k === undefined ? [] : [pa + BigInt(k) * GRANULE];
+    });
+    return found.length === 0 ? undefined : `0x${found.reduce((a, b) => (b < a ? b : a)).toString(16)}`;
   }
 
   lock(tdi: Bdf): FwResult {
@@ -285,4 +298,9 @@ export class VdevCalls {
 /** Whether `pa` lies in one of the (base, size) ranges. */
 export function inRanges(pa: bigint, ranges: readonly { base: string; size: string }[]): boolean {
   return ranges.some((r) => pa >= BigInt(r.base) && pa < BigInt(r.base) + BigInt(r.size));
+}
+
+/** Where membership of the ranges changes: each range's base and end. */
+export function rangeBounds(ranges: readonly { base: string; size: string }[]): bigint[] {
+  return ranges.flatMap((r) => [BigInt(r.base), BigInt(r.base) + BigInt(r.size)]);
 }

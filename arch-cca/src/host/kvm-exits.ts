@@ -3,7 +3,8 @@ import { inject, injectable } from 'tsyringe';
 import type { CacheObject } from '../codes.js';
 import { RmmFirmware } from '../firmware/rmm.js';
 import type { RecExitHandler } from '../firmware/rsi.js';
-import { GRANULE, RttDevCalls } from '../firmware/rtt-dev.js';
+import { GRANULE } from '../firmware/granule-runs.js';
+import { RttDevCalls } from '../firmware/rtt-dev.js';
 import { VdevCalls } from '../firmware/vdev.js';
 import { CcaHostDriver, retryBusy } from './driver.js';
 

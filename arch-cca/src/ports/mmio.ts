@@ -3,13 +3,14 @@ import { inject, injectable } from 'tsyringe';
 import { CCA } from '../codes.js';
 import { RmmFirmware } from '../firmware/rmm.js';
 import { RsiCalls } from '../firmware/rsi.js';
-import { GRANULE, RttDevCalls } from '../firmware/rtt-dev.js';
+import { DEV_GRANULES, RTT_DEV } from '../firmware/dev-mem-runs.js';
+import { GRANULE, lookup, pieces } from '../firmware/granule-runs.js';
+import { RttDevCalls } from '../firmware/rtt-dev.js';
 import { retryBusy } from '../host/driver.js';
 import { CcaKvmExits } from '../host/kvm-exits.js';
 import { realmDevice } from './guest.js';
 
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
-const granuleOf = (a: bigint): string => hex(a - (a % GRANULE));
 
 /**
  * Device memory as KVM maps it into a realm (realm_dev_mem_map, host v3 __realm_dev_mem_map):
@@ -40,11 +41,11 @@ export class CcaMmio implements MmioPort {
 
   /** RMI_RTT_DEV_UNMAP (unless already unmapped), then RMI_GRANULE_UNDELEGATE: a retried unmap continues. */
   unmapPrivate(vm: VmId, _tdi: Bdf, range: TeeMmioRange): FwResult {
-    if (this.fw.realm(vm)?.rtt[hex(range.gpa)]?.state === 'ASSIGNED_DEV') {
+    if (lookup(this.fw.realm(vm)?.rtt ?? {}, RTT_DEV, range.gpa)?.state === 'ASSIGNED_DEV') {
       const r = retryBusy(() => this.rtt.unmap(vm, range.gpa, range.pages));
       if (!r.ok) return r;
     }
-    if (this.fw.state.granules[hex(range.hpa)] === 'DELEGATED') {
+    if (lookup(this.fw.state.granules, DEV_GRANULES, range.hpa)?.state === 'DELEGATED') {
       const r = retryBusy(() => this.rtt.undelegate(range.hpa, range.pages));
       if (!r.ok) return r;
     }
@@ -77,7 +78,7 @@ export class CcaMmio implements MmioPort {
    */
   hostAccessOutcome(hpa: bigint, hostMapped: boolean): HostAccessOutcome {
     if (!hostMapped) return { reaches: false, effect: 'no hypervisor mapping: VFIO revoked the BARs before bind' };
-    if (this.fw.state.granules[granuleOf(hpa)]) return { reaches: false, effect: 'granule protection fault: the granule is in the realm PAS' };
+    if (lookup(this.fw.state.granules, DEV_GRANULES, hpa)) return { reaches: false, effect: 'granule protection fault: the granule is in the realm PAS' };
     return { reaches: true, effect: 'the hypervisor mapping reaches the MMIO of a locked TDI' };
   }
 
@@ -86,7 +87,7 @@ export class CcaMmio implements MmioPort {
   }
 
   guestAccess(vm: VmId, gpa: bigint): GuestAccessOutcome {
-    const e = this.fw.realm(vm)?.rtt[granuleOf(gpa)];
+    const e = lookup(this.fw.realm(vm)?.rtt ?? {}, RTT_DEV, gpa);
     if (e?.state !== 'ASSIGNED_DEV') return { reaches: false, effect: 'no device mapping in the RTT: a stage-2 fault exits to the host' };
     if (e.ripas !== 'DEV') return { reaches: false, effect: `RIPAS ${e.ripas}: the access faults to the realm` };
     return { reaches: true, effect: `device memory of ${e.tdi ?? 'a VDEV'}` };
@@ -95,7 +96,7 @@ export class CcaMmio implements MmioPort {
   view(): readonly PrivateMapping[] {
     return Object.entries(this.fw.state.host.devMem).flatMap(([vm, ranges]) =>
       Object.values(ranges).flatMap((r) => {
-        const entries = Array.from({ length: r.pages }, (_, i) => this.fw.realm(vm)?.rtt[hex(BigInt(r.gpa) + BigInt(i) * GRANULE)]);
+        const entries = pieces(this.fw.realm(vm)?.rtt ?? {}, RTT_DEV, BigInt(r.gpa), r.pages).map((p) => p.value);
         if (!entries.some((e) => e?.state === 'ASSIGNED_DEV')) return [];
         const usable = entries.every((e) => e?.state === 'ASSIGNED_DEV' && e.ripas === 'DEV');
         return [{ vm, tdi: r.tdi, rangeIndex: r.rangeIndex, rangeId: r.rangeId, gpa: BigInt(r.gpa), hpa: BigInt(r.hpa), pages: r.pages, guestUsable: usable }];

@@ -35,7 +35,7 @@ function leftovers(s: RmmState): string[] {
     ...Object.values(s.pdevs).map((p) => `PDEV ${p.id} (${p.state}, ${p.comm})`),
     ...Object.values(s.vdevs).map((v) => `VDEV ${v.tdi} (${v.state}, ${v.comm})`),
     ...Object.keys(s.realms).map((vm) => `realm ${vm}`),
-    ...Object.entries(s.granules).map(([pa, g]) => `granule ${pa} ${g}`),
+    ...Object.entries(s.granules).map(([pa, g]) => `${g.pages} granules at ${pa} ${g.state}`),
     ...Object.keys(s.host.pdevs).map((p) => `host cache of PDEV ${p}`),
     ...Object.keys(s.host.vdevs).map((v) => `host cache of VDEV ${v}`),
     ...Object.entries(s.host.devMem).flatMap(([vm, r]) => Object.keys(r).map((ipa) => `KVM device range ${ipa} of ${vm}`)),
