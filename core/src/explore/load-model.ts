@@ -1,13 +1,14 @@
 import { compileSchema, SchemaError } from '../schema/validator.js';
 import { ScenarioError, checkScenario, readJsonDocument } from '../scenario/load.js';
 import type { Scenario, ScenarioAction } from '../scenario/scenario.js';
+import { choicesOf } from './choices.js';
 import type { ExploreModel } from './model.js';
 import { MODEL_SCHEMA } from './model-schema.js';
 
 const validate = compileSchema<ExploreModel>(MODEL_SCHEMA);
 
-/** The model's actions in order: init first, then one per event (what the reference check walks). */
-const actionsOf = (m: ExploreModel): ScenarioAction[] => [...(m.init ?? []), ...m.events.map((e) => e.action)];
+/** The model's actions in order: init first, then every event's and group's (what the reference check walks). */
+const actionsOf = (m: ExploreModel): ScenarioAction[] => [...(m.init ?? []), ...choicesOf(m).map((c) => c.action)];
 
 /** Where `/steps/i` of the scenario a model is checked as lies in the model file. */
 function modelPointer(m: ExploreModel, pointer: string): string {
@@ -15,11 +16,11 @@ function modelPointer(m: ExploreModel, pointer: string): string {
   if (!match) return pointer;
   const i = Number(match[1]);
   const init = m.init?.length ?? 0;
-  return i < init ? `/init/${i}${match[2]}` : `/events/${i - init}/action${match[2]}`;
+  return i < init ? `/init/${i}${match[2]}` : `${choicesOf(m)[i - init]?.pointer ?? '/events'}${match[2]}`;
 }
 
 /**
- * A scenario whose steps are the model's init and then each event once: the scenario's own
+ * A scenario whose steps are the model's init and then each event's action once: the scenario's own
  * reference checks (TDIs assigned, DSMs real, VMs declared) then cover the model.
  */
 export function modelScenario(m: ExploreModel, steps: readonly ScenarioAction[] = actionsOf(m)): Scenario {

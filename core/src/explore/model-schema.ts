@@ -2,6 +2,8 @@ import { INVARIANTS } from '../invariants/index.js';
 import { SCENARIO_SCHEMA } from '../scenario/schema.js';
 
 const scenario = SCENARIO_SCHEMA.properties;
+/** How often an event, or a group's actions together, may fire per path. */
+const max = { type: 'integer', minimum: 1, maximum: 16 } as const;
 
 /** The JSON Schema of a model file (`teeio schema model`); platform and actions as in a scenario. */
 export const MODEL_SCHEMA = {
@@ -9,7 +11,7 @@ export const MODEL_SCHEMA = {
   $id: 'https://teeio.dev/schema/model.json',
   title: 'teeio explore model',
   description:
-    'A platform, VMs and assignments; actions run in order first (init); events that may then fire in any order, each at most max times per path; a fault plan; the invariants to check.',
+    'A platform, VMs and assignments; actions run in order first (init); events that may then fire in any order, each at most max times per path (a group: its actions together); a fault plan; the invariants to check.',
   type: 'object',
   properties: {
     $schema: { type: 'string' },
@@ -26,10 +28,10 @@ export const MODEL_SCHEMA = {
       type: 'array',
       minItems: 1,
       items: {
-        type: 'object',
-        properties: { action: scenario.steps.items, max: { type: 'integer', minimum: 1, maximum: 16 } },
-        required: ['action'],
-        additionalProperties: false,
+        anyOf: [
+          { type: 'object', properties: { action: scenario.steps.items, max }, required: ['action'], additionalProperties: false },
+          { type: 'object', properties: { oneOf: { type: 'array', minItems: 2, items: scenario.steps.items }, max }, required: ['oneOf'], additionalProperties: false },
+        ],
       },
     },
     invariants: { type: 'array', items: { enum: INVARIANTS.map((i) => i.id) }, uniqueItems: true },

@@ -7,8 +7,8 @@ import type { LoadedPlugin } from '../plugin/loaded-plugin.js';
 import { runAction } from '../scenario/actions.js';
 import { worldSpecOf } from '../scenario/load.js';
 import { PluginRunError } from '../scenario/run.js';
-import type { ScenarioAction } from '../scenario/scenario.js';
 import { World, type WorldSnapshot } from '../world/world.js';
+import { type Choice, choicesOf } from './choices.js';
 import { deadCounterView } from './dead-counters.js';
 import { modelScenario } from './load-model.js';
 import type { ExploreModel } from './model.js';
@@ -18,6 +18,7 @@ import { tornDown } from './teardown.js';
 export interface ExploreState {
   /** The world's snapshot, v8-serialised: a few kB where the live objects take several times that. */
   readonly world: Uint8Array;
+  /** Per model event (a group counts once). */
   readonly budgets: readonly number[];
   /** Events fired since init: where the next action sits in a replayed scenario. */
   readonly depth: number;
@@ -35,7 +36,8 @@ export interface FirmwareError {
 
 /** What firing one event from a state gave. */
 export interface Successor {
-  readonly event: number;
+  /** Which of the model's actions fired (choices.ts: a group has one per action). */
+  readonly choice: number;
   /** The event changed the state (otherwise it could not fire: no transition). */
   readonly fired: boolean;
   /** The visited-set key: the world's hash (abstracted when reducing) and the budgets. */
@@ -70,6 +72,7 @@ export class ModelWorld {
   private readonly checker: InvariantChecker;
   private readonly forget: ReturnType<typeof deadCounterView>;
   private readonly initLength: number;
+  private readonly choices: readonly Choice[];
   /**
    * The progress hash of the state the world holds exactly, when known: with the reduction on,
    * the world after an event that did not fire is the state it started from, so the next event
@@ -88,6 +91,7 @@ export class ModelWorld {
     this.checker = new InvariantChecker(checked ? INVARIANTS.filter((i) => checked.includes(i.id)) : INVARIANTS);
     this.forget = deadCounterView(model.faults ?? []);
     this.initLength = model.init?.length ?? 0;
+    this.choices = choicesOf(model);
   }
 
   /** Creates the VMs and runs init in order, as `runScenario` starts a run. */
@@ -107,16 +111,16 @@ export class ModelWorld {
     return { key, firmwareErrors, state: this.capture(budgets, 0, progress), ...(violation ? { violation } : {}) };
   }
 
-  /** Fires every event with budget left from `s`, in model order. */
+  /** Fires every action whose event (or group) has budget left from `s`, in model order. */
   expand(s: ExploreState): Expansion {
     const successors: Successor[] = [];
-    this.model.events.forEach((e, i) => {
-      if ((s.budgets[i] ?? 0) > 0) successors.push(this.fire(s, i, e.action));
+    this.choices.forEach((c, i) => {
+      if ((s.budgets[c.event] ?? 0) > 0) successors.push(this.fire(s, i, c));
     });
     return { successors, tornDown: s.tornDown };
   }
 
-  private fire(s: ExploreState, event: number, action: ScenarioAction): Successor {
+  private fire(s: ExploreState, choice: number, { action, event }: Choice): Successor {
     if (this.holds !== s.progress) this.w.restore(deserialize(s.world) as WorldSnapshot);
     const at = `/steps/${this.initLength + s.depth}`;
     const violation = this.guard(at, () => {
@@ -129,7 +133,7 @@ export class ModelWorld {
     const fired = progress !== s.progress;
     // An event that changed nothing did not fire: no state to keep (the search skips it).
     const state = fired ? this.capture(budgets, s.depth + 1, progress) : s;
-    return { event, fired, key, state, firmwareErrors, ...(violation ? { violation } : {}) };
+    return { choice, fired, key, state, firmwareErrors, ...(violation ? { violation } : {}) };
   }
 
   /** Runs `work`; an invariant breach is the result, anything else the plugin's fault (as in `runScenario`). */

@@ -1,4 +1,5 @@
 import type { ScenarioAction } from '../scenario/scenario.js';
+import { type Choice, choicesOf } from './choices.js';
 import type { ExploreModel } from './model.js';
 import type { ExploreState, Expansion, Initial, Successor } from './model-world.js';
 import type { ExploreVerdict, FoundDeadlock, FoundViolation, ReachedFirmwareError } from './result.js';
@@ -41,9 +42,10 @@ interface Queued {
  */
 export class Search {
   private readonly ids = new Map<string, number>();
-  /** Per state id: the id it was first reached from, and the event that reached it. */
+  /** Per state id: the id it was first reached from, and the action (choice) that reached it. */
   private readonly parent: number[] = [];
   private readonly via: number[] = [];
+  private readonly choices: readonly Choice[];
   private readonly violations = new Map<string, FoundViolation>();
   private readonly firmwareErrors = new Map<string, ReachedFirmwareError>();
   private deadlock: FoundDeadlock | undefined;
@@ -55,7 +57,9 @@ export class Search {
   constructor(
     private readonly model: ExploreModel,
     private readonly options: SearchOptions = {},
-  ) {}
+  ) {
+    this.choices = choicesOf(model);
+  }
 
   async run(initial: Initial, expandLevel: ExpandLevel): Promise<ExploreVerdict> {
     this.add(initial.key, -1, -1);
@@ -89,9 +93,9 @@ export class Search {
   /** Takes one successor; true when the state limit stops the search. */
   private visit(from: number, s: Successor, next: Queued[]): boolean {
     this.transitions += 1;
-    this.note(from, s, s.event);
+    this.note(from, s, s.choice);
     if (!s.fired || this.ids.has(s.key)) return false;
-    const id = this.add(s.key, from, s.event);
+    const id = this.add(s.key, from, s.choice);
     if (!s.violation) next.push({ id, state: s.state });
     if (this.options.maxStates !== undefined && this.ids.size >= this.options.maxStates) this.complete = false;
     return !this.complete;
@@ -134,8 +138,8 @@ export class Search {
     return out.reverse();
   }
 
-  private actions(events: readonly number[]): ScenarioAction[] {
-    return events.map((e) => this.model.events[e]?.action as ScenarioAction);
+  private actions(choices: readonly number[]): ScenarioAction[] {
+    return choices.map((c) => this.choices[c]?.action as ScenarioAction);
   }
 
   private verdict(): ExploreVerdict {

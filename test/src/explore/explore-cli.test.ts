@@ -39,6 +39,11 @@ describe('teeio explore: bad model files', { timeout: 30_000 }, () => {
     ['an event on an unassigned TDI', { ...good, events: [{ action: { flow: 'bind', tdi: '0000:01:00.0' } }] }, /^teeio: .*bad\.json: \/events\/0\/action\/tdi: 0000:01:00\.0 is not assigned to a VM in \/assign$/],
     ['init on an unknown VM', { ...good, init: [{ flow: 'vmDestroy', vm: 'vm9' }] }, /^teeio: .*bad\.json: \/init\/0\/vm: no VM 'vm9' in \/vms$/],
     ['no events', { ...good, events: [] }, /^teeio: .*bad\.json: \/events: must NOT have fewer than 1 items$/],
+    ['an event that is neither', { ...good, events: [{ max: 1 }] }, /^teeio: .*bad\.json: \/events\/0: needs one of the fields action, oneOf$/],
+    ['a group of one', { ...good, events: [{ oneOf: [BIND] }] }, /^teeio: .*bad\.json: \/events\/0\/oneOf: must NOT have fewer than 2 items$/],
+    ['an unknown event in a group', { ...good, events: [{ oneOf: [BIND, { event: 'meteor', tdi: VF }] }] }, /^teeio: .*bad\.json: \/events\/0\/oneOf\/1\/event: must be one of /],
+    ['a group on an unassigned TDI', { ...good, events: [{ action: BIND }, { oneOf: [UNBIND, { flow: 'bind', tdi: '0000:01:00.0' }] }] }, /^teeio: .*bad\.json: \/events\/1\/oneOf\/1\/tdi: 0000:01:00\.0 is not assigned to a VM in \/assign$/],
+    ['a group bound of zero', { ...good, events: [{ oneOf: [BIND, UNBIND], max: 0 }] }, /^teeio: .*bad\.json: \/events\/0\/max: must be >= 1$/],
   ])('%s: one line, exit 2', async (_what, content, line) => {
     const r = await teeio(['explore', '--arch', 'tdx', file('bad.json', content)]);
     expect(r.code).toBe(2);
@@ -71,17 +76,22 @@ describe('teeio explore on a built-in arch', () => {
     expect(a.results.every((r) => r.complete && r.states > 50)).toBe(true);
   }, 300_000);
 
-  it('--out writes each counterexample; teeio run replays it to the same violation, byte-identically', async () => {
-    const out = join(dir, 'cex');
+  it.each([
+    ['lifecycle', model],
+    // A group's counterexample names the action that fired, not the group.
+    ['grouped', file('grouped.json', modelOf('grouped', [BIND, ACCEPT, { oneOf: [FLR, UNBIND, { flow: 'vfioClose', tdi: VF }, { event: 'bme-clear', tdi: VF }] }, VM_DESTROY]))],
+  ])('--out writes each counterexample of %s; teeio run replays it to the same violation, byte-identically', async (name, model) => {
+    const out = join(dir, `cex-${name}`);
     const r = await teeio(['explore', '--arch', 'tdx', '--format', 'json', '--out', out, model]);
     const report = JSON.parse(r.out) as ExploreReport;
     const found = report.results[0]?.violations ?? [];
     expect(found.length).toBeGreaterThan(0);
     expect(r.code).toBe(1);
-    const deadlock = report.results[0]?.deadlock ? ['lifecycle-tdx-deadlock.json'] : [];
-    expect(readdirSync(out).sort()).toEqual([...found.map((v) => `lifecycle-tdx-${v.invariant}.json`), ...deadlock].sort());
+    const deadlock = report.results[0]?.deadlock ? [`${name}-tdx-deadlock.json`] : [];
+    expect(readdirSync(out).sort()).toEqual([...found.map((v) => `${name}-tdx-${v.invariant}.json`), ...deadlock].sort());
     for (const v of found) {
-      const scenario = join(out, `lifecycle-tdx-${v.invariant}.json`);
+      expect(v.trace.every((a) => !('oneOf' in a))).toBe(true);
+      const scenario = join(out, `${name}-tdx-${v.invariant}.json`);
       const replay = () => spawnSync(process.execPath, [BIN, 'run', '--arch', 'tdx', '--format', 'json', scenario], { encoding: 'utf8' });
       const first = replay();
       expect(first.status).toBe(0);

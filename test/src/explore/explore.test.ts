@@ -38,6 +38,18 @@ describe('teeio explore on the reference plugin', { timeout: 30_000 }, () => {
     expect(r.deadlock).toEqual({ depth: 2, trace: [BIND, UNBIND] });
   });
 
+  it('fires at most one action of a group per path: bind or unbind, 2 states, a deadlock at depth 1', async () => {
+    // As above, but the two share one bound: after bind nothing is left to fire. Unbind from s0
+    // still changes nothing; the trace names the action that fired, not the group.
+    const r = await run(modelOf('bind-or-unbind', [{ oneOf: [UNBIND, BIND] }]));
+    expect([r.states, r.transitions, r.depth, r.complete]).toEqual([2, 2, 1, true]);
+    expect(r.deadlock).toEqual({ depth: 1, trace: [BIND] });
+    // A group's bound counts its actions together: with two, unbind can follow bind.
+    const twice = await run(modelOf('bind-or-unbind-twice', [{ oneOf: [UNBIND, BIND], max: 2 }]));
+    expect(twice.states).toBeGreaterThanOrEqual(3);
+    expect(twice.deadlock).toEqual({ depth: 2, trace: [BIND, UNBIND] });
+  });
+
   it('finds no deadlock once teardown can always follow: the torn-down end states are clean', async () => {
     const r = await run(modelOf('with-teardown', [BIND, UNBIND, VM_DESTROY, DISCONNECT]));
     expect(r.violations).toEqual([]);
@@ -70,10 +82,14 @@ describe('a planted ordering bug', { timeout: 30_000 }, () => {
     expect((await run(model)).violations).toEqual([]);
   });
 
-  it('replays as a scenario: runScenario stops at the same invariant and step, byte-identically', async () => {
+  it.each([
+    ['events', model],
+    ['a group', modelOf('planted-group', [{ oneOf: [ACCEPT, UNBIND, FLR] }, BIND])],
+  ])('replays as a scenario when written as %s: runScenario stops at the same invariant and step, byte-identically', async (_as, model) => {
     const r = await run(model, UNBIND_BEFORE_UNMAP);
     const v = r.violations[0];
     if (!v) throw new Error('no violation found');
+    expect(v.trace).toEqual([BIND, UNBIND]);
     const scenario = checkScenario(JSON.parse(JSON.stringify(counterexample(model, r.arch, v))), 'counterexample.json');
     const replay = runScenario(scenario, UNBIND_BEFORE_UNMAP, container);
     expect(replay.violations[0]).toMatchObject({ invariant: v.invariant, step: v.step, message: v.message, objects: v.objects });
@@ -85,9 +101,10 @@ describe('a planted ordering bug', { timeout: 30_000 }, () => {
 describe('the dead-counter reduction', { timeout: 60_000 }, () => {
   it('gives the verdicts of the search without it, in no more states', async () => {
     // A fault that fires on some orders only: counters differ by path until it has passed.
-    const m = modelOf('faulted', [BIND, ACCEPT, FLR, UNBIND, VM_DESTROY], { faults: [{ kind: 'firmware', nth: 6 }] });
+    const faults = [{ kind: 'firmware', nth: 6 }] as const;
+    const models = [modelOf('faulted', [BIND, ACCEPT, FLR, UNBIND, VM_DESTROY], { faults }), modelOf('faulted-group', [BIND, ACCEPT, { oneOf: [FLR, UNBIND] }, VM_DESTROY], { faults })];
     let [statesOn, statesOff] = [0, 0];
-    for (const plugin of [REFERENCE, UNBIND_BEFORE_UNMAP]) {
+    for (const [m, plugin] of models.flatMap((m) => [REFERENCE, UNBIND_BEFORE_UNMAP].map((p) => [m, p] as const))) {
       const on = await run(m, plugin, true);
       const off = await run(m, plugin, false);
       // Counts of states (stuck ones included) shrink; what is reached, and how soon, does not.

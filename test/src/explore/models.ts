@@ -1,10 +1,10 @@
 /** Small models over the default device (DSM 01:00.0, TDI 01:00.1) for the explorer's tests. */
-import type { ExploreModel, ModelEvent } from '../../../core/src/explore/model.js';
+import type { ExploreModel, ModelEvent, ModelEventGroup } from '../../../core/src/explore/model.js';
 import type { ScenarioAction } from '../../../core/src/scenario/scenario.js';
 import { DSM, VF, VM } from '../core/harness.js';
 
 /** connect the DSM and create the VF's vPCI device, then `events` in any order. */
-export function modelOf(name: string, events: readonly (ScenarioAction | ModelEvent)[], extra: Partial<ExploreModel> = {}): ExploreModel {
+export function modelOf(name: string, events: readonly (ScenarioAction | ModelEvent | ModelEventGroup)[], extra: Partial<ExploreModel> = {}): ExploreModel {
   return {
     name,
     seed: 7,
@@ -15,7 +15,7 @@ export function modelOf(name: string, events: readonly (ScenarioAction | ModelEv
       { flow: 'connect', dsm: DSM },
       { flow: 'createVpci', tdi: VF },
     ],
-    events: events.map((e) => ('action' in e ? e : { action: e })),
+    events: events.map((e) => ('action' in e || 'oneOf' in e ? e : { action: e })),
     ...extra,
   };
 }
