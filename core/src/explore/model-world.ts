@@ -7,6 +7,7 @@ import type { LoadedPlugin } from '../plugin/loaded-plugin.js';
 import { runAction } from '../scenario/actions.js';
 import { worldSpecOf } from '../scenario/load.js';
 import { PluginRunError } from '../scenario/run.js';
+import { canonicalHash } from '../util/canonical.js';
 import { World, type WorldSnapshot } from '../world/world.js';
 import { type Choice, choicesOf } from './choices.js';
 import { deadCounterView } from './dead-counters.js';
@@ -36,13 +37,14 @@ export interface FirmwareError {
 
 /** What firing one event from a state gave. */
 export interface Successor {
-  /** Which of the model's actions fired (choices.ts: a group has one per action). */
-  readonly choice: number;
+  /** Which of the model's actions fired (an index into choicesOf: a group has one per action). */
+  readonly event: number;
   /** The event changed the state (otherwise it could not fire: no transition). */
   readonly fired: boolean;
   /** The visited-set key: the world's hash (abstracted when reducing) and the budgets. */
   readonly key: string;
-  readonly state: ExploreState;
+  /** The state reached, when it fired to a state this world has not sent before. */
+  readonly state?: ExploreState;
   readonly violation?: Violation;
   readonly firmwareErrors: readonly FirmwareError[];
 }
@@ -79,6 +81,8 @@ export class ModelWorld {
    * need not restore it (most events from most states do not fire).
    */
   private holds: string | undefined;
+  /** Keys of the states this world has copied for the search. */
+  private readonly sent = new Set<string>();
 
   constructor(
     private readonly model: ExploreModel,
@@ -107,8 +111,8 @@ export class ModelWorld {
       this.checker.atEnd(w);
     });
     const budgets = this.model.events.map((e) => e.max ?? 1);
-    const { key, progress, firmwareErrors } = this.observe(budgets);
-    return { key, firmwareErrors, state: this.capture(budgets, 0, progress), ...(violation ? { violation } : {}) };
+    const { key, progress, firmwareErrors, live } = this.observe(budgets);
+    return { key, firmwareErrors, state: this.capture(key, live, budgets, 0, progress), ...(violation ? { violation } : {}) };
   }
 
   /** Fires every action whose event (or group) has budget left from `s`, in model order. */
@@ -120,20 +124,23 @@ export class ModelWorld {
     return { successors, tornDown: s.tornDown };
   }
 
-  private fire(s: ExploreState, choice: number, { action, event }: Choice): Successor {
-    if (this.holds !== s.progress) this.w.restore(deserialize(s.world) as WorldSnapshot);
+  private fire(s: ExploreState, choice: number, { action, event: budget }: Choice): Successor {
+    if (this.holds !== s.progress) this.w.restore(deserialize(s.world) as WorldSnapshot, true);
     const at = `/steps/${this.initLength + s.depth}`;
     const violation = this.guard(at, () => {
       runAction(this.w, this.engine(), action);
       this.checker.afterAction(this.w, at);
       this.checker.atEnd(this.w);
     });
-    const budgets = s.budgets.map((b, i) => (i === event ? b - 1 : b));
-    const { key, progress, firmwareErrors } = this.observe(budgets);
+    const budgets = s.budgets.map((b, i) => (i === budget ? b - 1 : b));
+    const { key, progress, firmwareErrors, live } = this.observe(budgets);
     const fired = progress !== s.progress;
-    // An event that changed nothing did not fire: no state to keep (the search skips it).
-    const state = fired ? this.capture(budgets, s.depth + 1, progress) : s;
-    return { choice, fired, key, state, firmwareErrors, ...(violation ? { violation } : {}) };
+    // An event that changed nothing did not fire, and a state this world sent before is in the
+    // search's visited set by the time this successor is read (it reads them in order): neither
+    // needs a copy.
+    const fresh = fired && !this.sent.has(key);
+    const state = fresh ? this.capture(key, live, budgets, s.depth + 1, progress) : undefined;
+    return { event: choice, fired, key, ...(state ? { state } : {}), firmwareErrors, ...(violation ? { violation } : {}) };
   }
 
   /** Runs `work`; an invariant breach is the result, anything else the plugin's fault (as in `runScenario`). */
@@ -148,22 +155,27 @@ export class ModelWorld {
     }
   }
 
-  /** The world's key and progress hash now, and the firmware errors the last transition met. */
-  private observe(budgets: readonly number[]): { key: string; progress: string; firmwareErrors: FirmwareError[] } {
+  /**
+   * The world's key and progress hash now, the firmware errors the last transition met, and its
+   * live state as the search would keep it. With the reduction, the world goes on from the
+   * forgotten counters (so does its copy).
+   */
+  private observe(budgets: readonly number[]): { key: string; progress: string; firmwareErrors: FirmwareError[]; live: WorldSnapshot } {
     const w = this.w;
     const firmwareErrors = w.tracer.entries.filter((t) => t.actor === 'firmware' && t.result !== 'ok').map((t) => ({ op: t.op, code: t.result }));
-    const full = this.reduction ? '' : w.hash();
-    const counters = w.faults.snapshot();
-    w.faults.restore(this.forget(counters));
-    const progress = w.hash();
-    if (!this.reduction) w.faults.restore(counters);
+    const live = w.state();
+    const forgotten = { ...live, faults: this.forget(live.faults) };
+    const progress = canonicalHash(forgotten);
+    if (this.reduction) w.faults.restore(forgotten.faults);
     this.holds = this.reduction ? progress : undefined;
-    return { key: `${this.reduction ? progress : full}/${budgets.join(',')}`, progress, firmwareErrors };
+    const key = `${this.reduction ? progress : canonicalHash(live)}/${budgets.join(',')}`;
+    return { key, progress, firmwareErrors, live: this.reduction ? forgotten : live };
   }
 
   /** A copy of the world as a search state (only for states worth keeping: copying costs). */
-  private capture(budgets: readonly number[], depth: number, progress: string): ExploreState {
-    return { world: serialize(this.w.snapshot()), budgets, depth, progress, tornDown: tornDown(this.w) };
+  private capture(key: string, live: WorldSnapshot, budgets: readonly number[], depth: number, progress: string): ExploreState {
+    this.sent.add(key);
+    return { world: serialize(live), budgets, depth, progress, tornDown: tornDown(this.w) };
   }
 
   private engine(): Engine {

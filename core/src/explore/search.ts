@@ -42,7 +42,7 @@ interface Queued {
  */
 export class Search {
   private readonly ids = new Map<string, number>();
-  /** Per state id: the id it was first reached from, and the action (choice) that reached it. */
+  /** Per state id: the id it was first reached from, and the event that reached it. */
   private readonly parent: number[] = [];
   private readonly via: number[] = [];
   private readonly choices: readonly Choice[];
@@ -93,9 +93,11 @@ export class Search {
   /** Takes one successor; true when the state limit stops the search. */
   private visit(from: number, s: Successor, next: Queued[]): boolean {
     this.transitions += 1;
-    this.note(from, s, s.choice);
+    this.note(from, s, s.event);
     if (!s.fired || this.ids.has(s.key)) return false;
-    const id = this.add(s.key, from, s.choice);
+    const id = this.add(s.key, from, s.event);
+    // Each world sends a copy with the first successor reaching a state: the first one read here.
+    if (!s.state) throw new Error(`internal: the state ${s.key} came without its copy`);
     if (!s.violation) next.push({ id, state: s.state });
     if (this.options.maxStates !== undefined && this.ids.size >= this.options.maxStates) this.complete = false;
     return !this.complete;
@@ -110,7 +112,7 @@ export class Search {
   }
 
   /** Records the first (shortest) violation of each invariant and the first path to each firmware error. */
-  private note(from: number, t: Initial, event?: number): void {
+  private note(from: number, t: Pick<Initial, 'violation' | 'firmwareErrors'>, event?: number): void {
     const path = () => (event === undefined ? [] : [...this.path(from), event]);
     const v = t.violation;
     if (v && !this.violations.has(v.invariant)) {

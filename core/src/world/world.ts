@@ -114,8 +114,11 @@ export class World {
     return structuredClone(this.state());
   }
 
-  /** The live state, uncopied: for hashing, which only reads it. */
-  private state(): WorldSnapshot {
+  /**
+   * The live state, uncopied (devices and firmware as their snapshots give them): for hashing
+   * or serialising at once, which only read it, before the world moves on.
+   */
+  state(): WorldSnapshot {
     return {
       devices: this.devices.map((d) => d.snapshot()),
       link: this.link.snapshot(),
@@ -128,8 +131,9 @@ export class World {
     };
   }
 
-  restore(s: WorldSnapshot): void {
-    const c = structuredClone(s);
+  /** Puts the world in state `s`; `owned`: `s` is a copy nobody else holds (just deserialised), so the world takes it over uncopied. */
+  restore(s: WorldSnapshot, owned = false): void {
+    const c = owned ? s : structuredClone(s);
     c.devices.forEach((d, i) => this.devices[i]?.restore(d));
     this.link.restore(c.link);
     this.host = c.host;
