@@ -191,9 +191,17 @@ export class CcaTsm implements TsmPort {
     return r.ok ? this.host.vdevOp(tdi, 'UNLOCKED') : r;
   }
 
-  /** RMI_VDEV_DESTROY: NEW or UNLOCKED only. */
+  /**
+   * RMI_VDEV_DESTROY: NEW or UNLOCKED only. A VDEV an unlock left in ERROR (its TDISP STOP
+   * failed) is unlocked again first: ERROR is left only through UNLOCK, then DESTROY (§4).
+   */
   unbind(tdi: Bdf): FwResult {
-    if (!this.fw.vdev(tdi)) return OK;
+    const v = this.fw.vdev(tdi);
+    if (!v) return OK;
+    if (v.state === 'ERROR') {
+      const stopped = this.stop(tdi);
+      if (!stopped.ok) return stopped;
+    }
     const r = retryBusy(() => this.vdevs.destroy(tdi));
     if (r.ok) delete this.fw.state.host.vdevs[tdi];
     return r;

@@ -92,6 +92,21 @@ describe('FLR or a TDISP error on a bound TDI', () => {
     expect(rmm.vdevs).toEqual({});
   });
 
+  it('an unlock whose TDISP STOP is lost on DOE leaves the VDEV in ERROR; unbind unlocks it again, then destroys: nothing is left (§4)', () => {
+    const h = ccaModel();
+    h.flow('connect', 'createVpci', 'bind');
+    h.step('kvm.unmap-private-mmio');
+    const faults = h.w.faults.snapshot();
+    h.w.faults.restore({ ...faults, failures: [{ kind: 'doe', nth: faults.counts.doe + 1 }] });
+    const since = h.w.tracer.entries.length;
+    expect(h.step('tsm.stop').map(code)).toEqual(['-EIO']);
+    expect(h.fw.vdev(TDI)?.state).toBe('ERROR');
+    expect(h.step('tsm.unbind').map(code)).toEqual(['ok']);
+    expect(h.fw.vdev(TDI)).toBeUndefined();
+    const c = h.calls(since).filter((x) => /RMI_VDEV_(ABORT|UNLOCK|DESTROY)/.test(x));
+    expect(c).toEqual(['RMI_VDEV_UNLOCK ok', 'RMI_VDEV_ABORT ok', 'RMI_VDEV_UNLOCK ok', 'RMI_VDEV_DESTROY ok']);
+  });
+
   it('a surprise FLR of a running TDI: the flr plan unmaps, unlocks (TDISP STOP is legal in ERROR), destroys, then resets', () => {
     const { report } = runCca(example('tdx-flr-surprise.json'));
     expect(report.violations).toEqual([]);
