@@ -6,33 +6,11 @@ import { createHash } from 'node:crypto';
  * Two values that mean the same state produce the same text, whatever order they were built in.
  */
 export function canonicalJson(value: unknown): string {
-  return write(value);
-}
-
-/**
- * The canonical text of `v`, written directly: the same text as JSON.stringify of a normalised
- * copy, without building the copy (the explorer hashes a world per transition).
- */
-function write(v: unknown): string {
-  switch (typeof v) {
-    case 'string':
-      return JSON.stringify(v);
-    case 'boolean':
-      return v ? 'true' : 'false';
-    case 'number':
-      if (!Number.isFinite(v)) throw new TypeError(`canonicalJson: ${v} has no canonical form`);
-      return JSON.stringify(v);
-    case 'bigint':
-      return `{"$bigint":"${v.toString(16)}"}`;
-    case 'object':
-      return v === null ? 'null' : writeObject(v);
-    default:
-      throw new TypeError(`canonicalJson: cannot serialise a ${typeof v}`);
-  }
+  return new CanonicalWriter().value(value).text;
 }
 
 /** An array index as a property key: JavaScript lists such keys first, in numeric order. */
-const isIndex = (k: string): boolean => /^(?:0|[1-9]\d{0,9})$/.test(k) && Number(k) < 2 ** 32 - 1;
+const isIndex = (k: string): boolean => k.charCodeAt(0) <= 57 && /^(?:0|[1-9]\d{0,9})$/.test(k) && Number(k) < 2 ** 32 - 1;
 
 /**
  * Keys in the order JSON.stringify writes an object whose keys were added sorted: array-index
@@ -42,21 +20,88 @@ function keyOrder(v: object): string[] {
   const keys = Object.keys(v);
   let indices = 0;
   while (indices < keys.length && isIndex(keys[indices] as string)) indices += 1;
-  return indices === 0 ? keys.sort() : [...keys.slice(0, indices), ...keys.slice(indices).sort()];
+  return indices === 0 ? sorted(keys) : [...keys.slice(0, indices), ...sorted(keys.slice(indices))];
 }
 
-function writeObject(v: object): string {
-  if (v instanceof Uint8Array) return `{"$bytes":"${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}"}`;
-  if (Array.isArray(v)) return `[${v.map(write).join(',')}]`;
-  // Entries sorted by their canonical text (code unit order, as JSON texts compare).
-  if (v instanceof Map) return `{"$map":[${[...v].map(([k, x]) => `[${write(k)},${write(x)}]`).sort().join(',')}]}`;
-  if (v instanceof Set) return `{"$set":[${[...v].map(write).sort().join(',')}]}`;
-  const fields: string[] = [];
-  for (const k of keyOrder(v)) {
-    const x = (v as Record<string, unknown>)[k];
-    if (x !== undefined) fields.push(`${JSON.stringify(k)}:${write(x)}`);
+/** Sorted in code unit order; most records are built in that order already, and checking is cheaper than sorting. */
+function sorted(keys: string[]): string[] {
+  for (let i = 1; i < keys.length; i++) if ((keys[i - 1] as string) > (keys[i] as string)) return keys.sort();
+  return keys;
+}
+
+/** Keys are few and repeat in every record of a kind: quoted once each. */
+const QUOTED = new Map<string, string>();
+function quoted(k: string): string {
+  let q = QUOTED.get(k);
+  if (q === undefined) {
+    q = JSON.stringify(k);
+    if (QUOTED.size < 4096) QUOTED.set(k, q);
   }
-  return `{${fields.join(',')}}`;
+  return q;
+}
+
+/**
+ * Writes the canonical text of a value straight into one string: the same text as
+ * JSON.stringify of a normalised copy, without building the copy or joining arrays of parts
+ * (the explorer hashes a whole world per transition).
+ */
+class CanonicalWriter {
+  text = '';
+
+  value(v: unknown): this {
+    switch (typeof v) {
+      case 'string':
+        this.text += JSON.stringify(v);
+        return this;
+      case 'boolean':
+        this.text += v ? 'true' : 'false';
+        return this;
+      case 'number':
+        if (!Number.isFinite(v)) throw new TypeError(`canonicalJson: ${v} has no canonical form`);
+        this.text += JSON.stringify(v);
+        return this;
+      case 'bigint':
+        this.text += `{"$bigint":"${v.toString(16)}"}`;
+        return this;
+      case 'object':
+        if (v === null) this.text += 'null';
+        else this.object(v);
+        return this;
+      default:
+        throw new TypeError(`canonicalJson: cannot serialise a ${typeof v}`);
+    }
+  }
+
+  private object(v: object): void {
+    if (v instanceof Uint8Array) this.text += `{"$bytes":"${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}"}`;
+    else if (Array.isArray(v)) this.list(v);
+    // Entries sorted by their canonical text (code unit order, as JSON texts compare).
+    else if (v instanceof Map) this.text += `{"$map":[${[...v].map(([k, x]) => `[${canonicalJson(k)},${canonicalJson(x)}]`).sort().join(',')}]}`;
+    else if (v instanceof Set) this.text += `{"$set":[${[...v].map(canonicalJson).sort().join(',')}]}`;
+    else this.record(v as Record<string, unknown>);
+  }
+
+  private list(v: readonly unknown[]): void {
+    this.text += '[';
+    for (let i = 0; i < v.length; i++) {
+      if (i > 0) this.text += ',';
+      this.value(v[i]);
+    }
+    this.text += ']';
+  }
+
+  private record(v: Record<string, unknown>): void {
+    this.text += '{';
+    let first = true;
+    for (const k of keyOrder(v)) {
+      const x = v[k];
+      if (x === undefined) continue;
+      this.text += first ? `${quoted(k)}:` : `,${quoted(k)}:`;
+      first = false;
+      this.value(x);
+    }
+    this.text += '}';
+  }
 }
 
 /** SHA-256 (hex) of the canonical JSON of `value`. */
