@@ -7,6 +7,7 @@ import 'reflect-metadata';
 export * from './wire/index.js';
 export * from './util/seeded-random.js';
 export * from './util/canonical.js';
+export { clonePlain } from './util/clone.js';
 export * from './device/responder.js';
 export * from './transport/index.js';
 export * from './model/ids.js';

@@ -1,4 +1,4 @@
-import { type Bdf, type CallArgs, FIRMWARE_CALLS, type FirmwareCalls, type FirmwareState, type FwResult, RuleSwitches, type VmId, fail } from '@teeio/core';
+import { type Bdf, type CallArgs, FIRMWARE_CALLS, type FirmwareCalls, type FirmwareState, type FwResult, RuleSwitches, type VmId, clonePlain, fail } from '@teeio/core';
 import { inject, injectable } from 'tsyringe';
 import { type CcaStatus, RMI_STATUS, RSI_STATUS, x0Of } from '../codes.js';
 import { CCA_MODEL_OPTIONS, type CcaModelOptions, type CcaRuleId } from '../rules.js';
@@ -27,11 +27,11 @@ export class RmmFirmware extends RuleSwitches<CcaRuleId> implements FirmwareStat
   }
 
   snapshot(): unknown {
-    return structuredClone(this.state);
+    return clonePlain(this.state);
   }
 
   restore(state: unknown): void {
-    this.state = structuredClone(state as RmmState);
+    this.state = clonePlain(state as RmmState);
   }
 
   /**

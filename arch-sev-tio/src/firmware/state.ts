@@ -1,4 +1,4 @@
-import { type Bdf, type FirmwareState, type IdeKmMessage, REPORT_PAGE_SIZE, RuleSwitches, type TdispMessage, type VmId } from '@teeio/core';
+import { type Bdf, type FirmwareState, type IdeKmMessage, REPORT_PAGE_SIZE, RuleSwitches, type TdispMessage, type VmId, clonePlain } from '@teeio/core';
 import { inject, injectable } from 'tsyringe';
 import type { TdiBindStatus } from '../codes.js';
 import { SEV_TIO_MODEL_OPTIONS, type SevTioModelOptions, type SevTioRuleId } from '../rules.js';
@@ -232,11 +232,11 @@ export class SevTioFirmware extends RuleSwitches<SevTioRuleId> implements Firmwa
   }
 
   snapshot(): unknown {
-    return structuredClone(this.state);
+    return clonePlain(this.state);
   }
 
   restore(state: unknown): void {
-    this.state = structuredClone(state as PspState);
+    this.state = clonePlain(state as PspState);
     this.programs.clear();
     for (const d of Object.values(this.state.devices)) delete d.pending;
   }

@@ -1,4 +1,4 @@
-import { type Bdf, type CallArgs, FIRMWARE_CALLS, type FirmwareCalls, type FirmwareState, type FwResult, RuleSwitches, type VmId, fail } from '@teeio/core';
+import { type Bdf, type CallArgs, FIRMWARE_CALLS, type FirmwareCalls, type FirmwareState, type FwResult, RuleSwitches, type VmId, clonePlain, fail } from '@teeio/core';
 import { inject, injectable } from 'tsyringe';
 import { TDX } from '../codes.js';
 import { TDX_MODEL_OPTIONS, type TdxModelOptions, type TdxRuleId } from '../rules.js';
@@ -36,11 +36,11 @@ export class TdxFirmware extends RuleSwitches<TdxRuleId> implements FirmwareStat
   }
 
   snapshot(): unknown {
-    return structuredClone(this.state);
+    return clonePlain(this.state);
   }
 
   restore(state: unknown): void {
-    this.state = structuredClone(state as TdxState);
+    this.state = clonePlain(state as TdxState);
   }
 
   /** A SEAMCALL or TDCALL by its TDX name. */
