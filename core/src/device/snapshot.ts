@@ -44,18 +44,38 @@ function cloneRecord<T>(record: Readonly<Record<string, T>>, clone: (v: T) => T)
 }
 
 const cloneStream = (s: IdeStreamKeys): IdeStreamKeys => cloneRecord(s, cloneSlot) as IdeStreamKeys;
+const cloneIde = (ide: IdeKeyState): IdeKeyState => cloneRecord(ide, cloneStream) as IdeKeyState;
 
-export function cloneDeviceState(s: DeviceState): DeviceState {
-  return {
-    rng: { ...s.rng },
-    entropyFailures: s.entropyFailures,
-    functions: cloneRecord(s.functions, cloneFunction),
-    ide: cloneRecord(s.ide, cloneStream) as IdeKeyState,
-  };
+/** A copy of `s`; with `ide`, that key state instead of a copy of s.ide (the caller's to share). */
+export function cloneDeviceState(s: DeviceState, ide: IdeKeyState = cloneIde(s.ide)): DeviceState {
+  return { rng: { ...s.rng }, entropyFailures: s.entropyFailures, functions: cloneRecord(s.functions, cloneFunction), ide };
 }
 
+/** Equal key state, slot by slot (both from one device: the same streams and slots). */
+function sameIde(a: IdeKeyState, b: IdeKeyState): boolean {
+  for (const stream in a) {
+    const x = a[stream] as IdeStreamKeys;
+    const y = b[stream] as IdeStreamKeys;
+    for (const slot in x) {
+      const p = x[slot as keyof IdeStreamKeys];
+      const q = y[slot as keyof IdeStreamKeys];
+      if (p.active !== q.active || p.programmed.K0 !== q.programmed.K0 || p.programmed.K1 !== q.programmed.K1) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Per device, the key state of its last snapshot. Snapshots are values nobody mutates (restore
+ * copies what it installs), so snapshots with equal key state may share one copy of it: IDE key
+ * programming changes rarely, and a search keeps many snapshots (fewer objects, less GC).
+ */
+const lastIde = new WeakMap<DeviceModel, IdeKeyState>();
+
 export function takeSnapshot(model: DeviceModel): DeviceSnapshot {
-  return cloneDeviceState(model.state);
+  let kept = lastIde.get(model);
+  if (!kept || !sameIde(model.state.ide, kept)) lastIde.set(model, (kept = cloneIde(model.state.ide)));
+  return cloneDeviceState(model.state, kept);
 }
 
 /** The two records have the same keys, in any order. */
@@ -69,7 +89,8 @@ export function restoreSnapshot(model: DeviceModel, snapshot: DeviceSnapshot): v
   if (!sameKeys(snapshot.functions, model.state.functions) || !sameKeys(snapshot.ide, model.state.ide)) {
     throw new RangeError('the snapshot is of a device with other functions or IDE streams');
   }
-  model.state = cloneDeviceState(snapshot);
+  // The device's own key state stays where it equals the snapshot's: only a copy may be mutated.
+  model.state = sameIde(snapshot.ide, model.state.ide) ? cloneDeviceState(snapshot, model.state.ide) : cloneDeviceState(snapshot);
 }
 
 /** SHA-256 of the canonical state: equal states hash equal, whatever order they were reached in. */

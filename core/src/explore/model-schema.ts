@@ -1,13 +1,11 @@
 import { INVARIANTS } from '../invariants/index.js';
 import { SCENARIO_SCHEMA } from '../scenario/schema.js';
+import { DEVICE_MODEL_SCHEMA } from './device-model-schema.js';
 
 const scenario = SCENARIO_SCHEMA.properties;
 
-/** The JSON Schema of a model file (`teeio schema model`); platform and actions as in a scenario. */
-export const MODEL_SCHEMA = {
-  $schema: 'http://json-schema.org/draft-07/schema#',
-  $id: 'https://teeio.dev/schema/model.json',
-  title: 'teeio explore model',
+/** A scenario model: platform and actions as in a scenario. */
+export const SCENARIO_MODEL_SCHEMA = {
   description:
     'A platform, VMs and assignments; actions run in order first (init); events that may then fire in any order, each at most max times per path; a fault plan; the invariants to check.',
   type: 'object',
@@ -37,4 +35,18 @@ export const MODEL_SCHEMA = {
   },
   required: ['name', 'platform', 'vms', 'assign', 'events'],
   additionalProperties: false,
+} as const;
+
+/**
+ * The JSON Schema of a model file (`teeio schema model`): a device model when "world" is
+ * "device", a scenario model otherwise. load-model.ts checks each kind with its own branch, so
+ * an error names the field of the kind meant.
+ */
+export const MODEL_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://teeio.dev/schema/model.json',
+  title: 'teeio explore model',
+  if: { type: 'object', properties: { world: { const: 'device' } }, required: ['world'] },
+  then: DEVICE_MODEL_SCHEMA,
+  else: SCENARIO_MODEL_SCHEMA,
 } as const;
