@@ -48,6 +48,8 @@ interface FixedRequests {
   readonly lock: Uint8Array;
   readonly stop: Uint8Array;
   readonly state: Uint8Array;
+  /** GET_DEVICE_INTERFACE_REPORT by offset, encoded when first sent. */
+  readonly report: Map<number, Uint8Array>;
 }
 
 const LOCK_BODY = { messageType: 'LOCK_INTERFACE_REQUEST', flags: LockInterfaceFlag.NO_FW_UPDATE, defaultStreamId: 0, mmioReportingOffset: 0n, bindP2pAddressMask: 0n };
@@ -55,6 +57,7 @@ const LOCK_BODY = { messageType: 'LOCK_INTERFACE_REQUEST', flags: LockInterfaceF
 /** The TDX module's refusal of TDH.MMIO.UNMAP outside CONFIG_UNLOCKED (tdx-connect.md, teardown order). */
 const UNMAP_REFUSED: readonly FirmwareError[] = [{ op: 'TDH.MMIO.UNMAP', code: 'TDX_DEVIF_TDISP_INVALID_STATE' }];
 const NONE: readonly FirmwareError[] = [];
+const STATE_CODES = new Map<string, number>(Object.entries(TdiState));
 const ERROR_NAMES = new Map<number, string>(Object.entries(TdispErrorCode).map(([name, code]) => [code, name]));
 
 /**
@@ -82,6 +85,7 @@ export class DeviceHost {
       lock: this.encode(rid, LOCK_BODY),
       stop: this.encode(rid, { messageType: 'STOP_INTERFACE_REQUEST' }),
       state: this.encode(rid, { messageType: 'GET_DEVICE_INTERFACE_STATE' }),
+      report: new Map(),
     }));
   }
 
@@ -130,7 +134,7 @@ export class DeviceHost {
   /** Per TDI, what the search tells states apart by: the device's TDI state, rep and map. */
   code(i: number): number {
     const h = this.host[i] as HostTdi;
-    return TdiState[this.device.tdiState(this.rids[i] as number)] * 4 + (h.rep ? 2 : 0) + (h.map ? 1 : 0);
+    return (STATE_CODES.get(this.device.tdiState(this.rids[i] as number)) as number) * 4 + (h.rep ? 2 : 0) + (h.map ? 1 : 0);
   }
 
   restore(device: DeviceSnapshot, host: readonly HostTdi[]): void {
@@ -167,8 +171,11 @@ export class DeviceHost {
   /** Reads the whole report in portions; the host's rep turns true when the device gave all of it. */
   private readReport(i: number): readonly FirmwareError[] {
     const rid = this.rids[i] as number;
+    const portions = this.wireOf(i).report;
     for (let offset = 0; ; ) {
-      const r = this.send(this.encode(rid, { messageType: 'GET_DEVICE_INTERFACE_REPORT', offset, length: 0xffff }));
+      let request = portions.get(offset);
+      if (!request) portions.set(offset, (request = this.encode(rid, { messageType: 'GET_DEVICE_INTERFACE_REPORT', offset, length: 0xffff })));
+      const r = this.send(request);
       if (r.messageType !== 'DEVICE_INTERFACE_REPORT') return this.refusal('GET_DEVICE_INTERFACE_REPORT', r);
       if (r.remainderLength === 0) {
         this.set(i, { ...(this.host[i] as HostTdi), rep: true });

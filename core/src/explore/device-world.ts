@@ -31,6 +31,8 @@ export class DeviceWorld implements ExplorerWorld<DeviceExploreState> {
   private readonly kinds: readonly DeviceModelEventKind[];
   /** The state the host holds exactly, when known: a refused event leaves it so, and needs no restore. */
   private held: DeviceExploreState | undefined;
+  /** The TDIs' codes after the last event, rewritten in place (most events do not fire). */
+  private readonly now: number[];
 
   constructor(
     private readonly model: DeviceExploreModel,
@@ -38,6 +40,7 @@ export class DeviceWorld implements ExplorerWorld<DeviceExploreState> {
   ) {
     this.host = new DeviceHost(model);
     this.kinds = model.events.map((e) => e.fire);
+    this.now = Array.from({ length: model.device.tdis }, () => 0);
   }
 
   /** The device's seed (its nonces): the run's only randomness. */
@@ -47,12 +50,13 @@ export class DeviceWorld implements ExplorerWorld<DeviceExploreState> {
 
   initial(): Initial<DeviceExploreState> {
     const budgets = Array.from({ length: this.model.device.tdis }, () => this.model.events.map((e) => e.max ?? 1)).flat();
-    const state = this.capture(this.codes(), budgets);
+    this.readCodes();
+    const state: DeviceExploreState = { device: this.host.device.snapshot(), host: [...this.host.host], budgets, codes: this.now.slice() };
     this.held = state;
     return { key: deviceStateKey(state.codes, budgets, this.symmetric), state, firmwareErrors: [] };
   }
 
-  expand(s: DeviceExploreState): Expansion<DeviceExploreState> {
+  expand(s: DeviceExploreState, known?: (key: string) => boolean): Expansion<DeviceExploreState> {
     const successors: Successor<DeviceExploreState>[] = [];
     const kinds = this.kinds.length;
     for (let e = 0; e < s.budgets.length; e += 1) {
@@ -60,25 +64,29 @@ export class DeviceWorld implements ExplorerWorld<DeviceExploreState> {
       if (this.held !== s) this.host.restore(s.device, s.host);
       this.held = s;
       const firmwareErrors = this.host.fire(Math.floor(e / kinds), this.kinds[e % kinds] as DeviceModelEventKind);
-      const codes = this.codes();
-      if (codes.every((c, i) => c === s.codes[i])) {
+      if (!this.readCodes(s.codes)) {
         successors.push({ event: e, fired: false, key: '', state: s, firmwareErrors });
         continue;
       }
       this.held = undefined;
       const budgets = s.budgets.slice();
       budgets[e] = (budgets[e] as number) - 1;
-      successors.push({ event: e, fired: true, key: deviceStateKey(codes, budgets, this.symmetric), state: this.capture(codes, budgets), firmwareErrors });
+      const key = deviceStateKey(this.now, budgets, this.symmetric);
+      // Most successors are visited already: copying the device for them would be wasted.
+      const state = known?.(key) ? s : { device: this.host.device.snapshot(), host: [...this.host.host], budgets, codes: this.now.slice() };
+      successors.push({ event: e, fired: true, key, state, firmwareErrors });
     }
     // Torn down: every TDI CONFIG_UNLOCKED (code 0 also means no report flag) with nothing mapped.
     return { successors, tornDown: s.codes.every((c) => c === 0) };
   }
 
-  private codes(): number[] {
-    return this.host.host.map((_, i) => this.host.code(i));
-  }
-
-  private capture(codes: readonly number[], budgets: readonly number[]): DeviceExploreState {
-    return { device: this.host.device.snapshot(), host: [...this.host.host], budgets, codes };
+  /** Reads every TDI's code into `now`; whether any differs from `before`. */
+  private readCodes(before?: readonly number[]): boolean {
+    let changed = false;
+    for (let i = 0; i < this.now.length; i += 1) {
+      this.now[i] = this.host.code(i);
+      changed ||= this.now[i] !== before?.[i];
+    }
+    return changed;
   }
 }

@@ -26,15 +26,17 @@ export interface ExploreOptions<S = ExploreState> extends SearchOptions {
 async function search<S, T extends TraceStep>(world: ExplorerWorld<S>, space: SearchSpace<T>, options: ExploreOptions<S>): Promise<{ verdict: ExploreVerdict<T>; stats: ExploreStats }> {
   const heapBefore = process.memoryUsage().heapUsed;
   const started = process.hrtime.bigint();
-  const expander: LevelExpander<S> = options.expander?.(world) ?? { expand: (states) => Promise.resolve(states.map((s) => world.expand(s))), close: () => Promise.resolve() };
   // The heap peaks at the end of a level (visited set, paths, two levels of states): sampled there.
   let peak = heapBefore;
   const onProgress = (p: SearchProgress) => {
     peak = Math.max(peak, process.memoryUsage().heapUsed);
     options.onProgress?.(p);
   };
+  const search = new Search<S, T>(space, { ...options, onProgress });
+  const local: LevelExpander<S> = { expand: (states) => Promise.resolve(states.map((s) => world.expand(s, search.known))), close: () => Promise.resolve() };
+  const expander = options.expander?.(world) ?? local;
   const initial = world.initial();
-  const verdict = await new Search<S, T>(space, { ...options, onProgress }).run(initial, expander.expand).finally(() => expander.close());
+  const verdict = await search.run(initial, expander.expand).finally(() => expander.close());
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return {
     verdict,

@@ -9,8 +9,12 @@ import type { Violation } from '../invariants/checker.js';
  */
 export interface ExplorerWorld<S> {
   initial(): Initial<S>;
-  /** Every event with budget left, fired from `state` in the model's event order. */
-  expand(state: S): Expansion<S>;
+  /**
+   * Every event with budget left, fired from `state` in the model's event order. `known` says
+   * which keys the search has visited: a world may skip copying those states (workers, which
+   * do not see the visited set, copy every state).
+   */
+  expand(state: S, known?: (key: string) => boolean): Expansion<S>;
 }
 
 /** A firmware (or device) call that returned an error code, by its operation. */
@@ -26,6 +30,10 @@ export interface Successor<S> {
   readonly fired: boolean;
   /** The visited-set key (abstracted when reducing), remaining budgets included. */
   readonly key: string;
+  /**
+   * The state reached; where the search keeps nothing (the event did not fire, or `known`
+   * said the key is visited), it may be the state the event was fired from.
+   */
   readonly state: S;
   readonly violation?: Violation;
   readonly firmwareErrors: readonly FirmwareError[];

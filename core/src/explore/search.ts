@@ -61,6 +61,9 @@ export class Search<S, T extends TraceStep> {
     private readonly options: SearchOptions = {},
   ) {}
 
+  /** A key the search has visited (worlds that expand in this thread need not copy those states). */
+  readonly known = (key: string): boolean => this.ids.has(key);
+
   async run(initial: Initial<S>, expandLevel: ExpandLevel<S>): Promise<ExploreVerdict<T>> {
     this.add(initial.key, -1, -1);
     this.note(0, initial);
@@ -111,6 +114,7 @@ export class Search<S, T extends TraceStep> {
 
   /** Records the first (shortest) violation of each invariant and the first path to each firmware error. */
   private note(from: number, t: Initial<S>, event?: number): void {
+    if (!t.violation && t.firmwareErrors.length === 0) return;
     const path = () => (event === undefined ? [] : [...this.path(from), event]);
     const v = t.violation;
     if (v && !this.violations.has(v.invariant)) {

@@ -20,12 +20,21 @@
  * Without the reduction the tuples stay in TDI order: the key is SPIN's state vector.
  */
 export function deviceStateKey(codes: readonly number[], budgets: readonly number[], symmetric: boolean): string {
-  const kinds = budgets.length / codes.length;
-  const tuples = codes.map((c, i) => {
-    let t = String.fromCharCode(65 + c);
-    for (let k = i * kinds; k < (i + 1) * kinds; k += 1) t += String.fromCharCode(97 + (budgets[k] as number));
-    return t;
-  });
-  if (symmetric) tuples.sort();
-  return tuples.join('');
+  const n = codes.length;
+  const kinds = budgets.length / n;
+  // Tuple i as character codes: 'A' + its code, then 'a' + each budget (16 at most).
+  const tuple = (i: number, at: number): number => (at === 0 ? 65 + (codes[i] as number) : 97 + (budgets[i * kinds + at - 1] as number));
+  const order = Array.from({ length: n }, (_, i) => i);
+  if (symmetric) {
+    order.sort((i, j) => {
+      for (let at = 0; at <= kinds; at += 1) {
+        const d = tuple(i, at) - tuple(j, at);
+        if (d !== 0) return d;
+      }
+      return 0;
+    });
+  }
+  const chars: number[] = [];
+  for (const i of order) for (let at = 0; at <= kinds; at += 1) chars.push(tuple(i, at));
+  return String.fromCharCode(...chars);
 }

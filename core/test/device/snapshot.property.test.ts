@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cloneDeviceState } from '../../src/device/snapshot.js';
-import { defaultDevice, type TdispDevice } from '../../src/index.js';
+import { defaultDevice, LockInterfaceFlag, MmioRangeAttribute, type TdispDevice } from '../../src/index.js';
 import { ideKm, keySubStream, readyDevice, SUB_STREAMS, Tdi } from './helpers.js';
 
 /**
@@ -20,9 +20,9 @@ const tdi = (device: TdispDevice, r: number) => new Tdi(device, r);
 
 const steps: fc.Arbitrary<Step> = fc.oneof(
   rid.map((r): Step => (d) => void tdi(d, r).lock()),
-  fc.tuple(rid, fc.constantFrom(0, 0x20)).map(([r, flags]): Step => (d) => void tdi(d, r).lock({ flags })),
-  rid.map((r): Step => (d) => {
-    const m = tdi(d, r).lock();
+  fc.tuple(rid, fc.constantFrom(0, LockInterfaceFlag.BIND_P2P, 0x20)).map(([r, flags]): Step => (d) => void tdi(d, r).lock({ flags })),
+  fc.tuple(rid, fc.constantFrom(0, LockInterfaceFlag.BIND_P2P)).map(([r, flags]): Step => (d) => {
+    const m = tdi(d, r).lock({ flags });
     if (m.messageType === 'LOCK_INTERFACE_RESPONSE') tdi(d, r).start(m.startInterfaceNonce);
   }),
   rid.map((r): Step => (d) => void tdi(d, r).stop()),
@@ -60,6 +60,52 @@ describe('the device state clone (property)', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('snapshots that share unchanged records restore exactly what was taken, and nothing the device does later reaches them', () => {
+    fc.assert(
+      fc.property(fc.array(steps, { maxLength: 12 }), fc.array(steps, { maxLength: 12 }), fc.array(steps, { maxLength: 12 }), (a, b, c) => {
+        const device = readyDevice(defaultDevice(2));
+        a.forEach((step) => step(device));
+        // The device's own state, by its canonical hash (a snapshot could echo the one it shares with).
+        const [first, firstHash] = [device.snapshot(), device.stateHash()];
+        const firstCopy = structuredClone(first);
+        b.forEach((step) => step(device));
+        const [second, secondHash] = [device.snapshot(), device.stateHash()];
+        const secondCopy = structuredClone(second);
+        device.restore(first);
+        expect(device.stateHash()).toBe(firstHash);
+        c.forEach((step) => step(device));
+        device.restore(second);
+        expect(device.stateHash()).toBe(secondHash);
+        c.forEach((step) => step(device));
+        expect([first, second]).toEqual([firstCopy, secondCopy]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('restore tells apart RUN records that differ only in lock flags, P2P streams or MMIO attributes', () => {
+    const device = readyDevice(defaultDevice(2));
+    const pf = new Tdi(device, RIDS[0]);
+    pf.run({ flags: LockInterfaceFlag.BIND_P2P });
+    const taken = () => ({ snapshot: device.snapshot(), hash: device.stateHash() });
+    const plain = taken();
+    expect(pf.send('BIND_P2P_STREAM_REQUEST', { p2pStreamId: 1 }).messageType).toBe('BIND_P2P_STREAM_RESPONSE');
+    const p2p = taken();
+    const range = device.lockedInterface(RIDS[0])?.report.mmioRanges.find((r) => (r.rangeAttributes & MmioRangeAttribute.IS_MEM_ATTR_UPDATABLE) !== 0);
+    if (!range) throw new Error('the PF reports no updatable MMIO range');
+    const attributes = range.rangeAttributes ^ MmioRangeAttribute.IS_NON_TEE_MEM;
+    expect(pf.send('SET_MMIO_ATTRIBUTE_REQUEST', { mmioRange: { ...range, rangeAttributes: attributes } }).messageType).toBe('SET_MMIO_ATTRIBUTE_RESPONSE');
+    const attribute = taken();
+    pf.stop();
+    pf.run({ flags: LockInterfaceFlag.BIND_P2P | LockInterfaceFlag.NO_FW_UPDATE });
+    // Each restore goes between two states that differ in one of these alone (and the RNG).
+    for (const t of [plain, p2p, plain, p2p, attribute, p2p]) {
+      device.restore(t.snapshot);
+      expect(device.stateHash()).toBe(t.hash);
+    }
+    expect(new Set([plain.hash, p2p.hash, attribute.hash]).size).toBe(3);
   });
 
   it('is what restore installs: the device answers from a copy, and the snapshot stays as taken', () => {
