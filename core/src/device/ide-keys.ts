@@ -24,8 +24,7 @@ export type IdeKeyState = Record<string, IdeStreamKeys>;
 
 export const streamKey = (portIndex: number, streamId: number): string => `${portIndex}/${streamId}`;
 
-/** The six sub-streams of a stream: RX then TX, each PR, NPR, CPL. */
-export const SLOTS: readonly IdeSubStreamSlot[] = IDE_DIRECTIONS.flatMap((d) => IDE_SUB_STREAMS.map((s) => `${d}.${s}` as const));
+const SLOTS: readonly IdeSubStreamSlot[] = IDE_DIRECTIONS.flatMap((d) => IDE_SUB_STREAMS.map((s) => `${d}.${s}` as const));
 
 function emptyStream(): IdeStreamKeys {
   return Object.fromEntries(SLOTS.map((slot) => [slot, { programmed: { K0: false, K1: false }, active: null }])) as IdeStreamKeys;

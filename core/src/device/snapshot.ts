@@ -1,6 +1,6 @@
 import type { DeviceInterfaceReport } from '../wire/index.js';
 import { canonicalHash } from '../util/canonical.js';
-import { type IdeKeyState, type IdeStreamKeys, type IdeSubStreamKeys, SLOTS } from './ide-keys.js';
+import type { IdeKeyState, IdeStreamKeys, IdeSubStreamKeys } from './ide-keys.js';
 import type { BoundInterface, DeviceModel, DeviceState, FunctionRecord, TdiRecord } from './state.js';
 
 /**
@@ -109,14 +109,16 @@ const sameFunctionOf =
     return a.tdi !== undefined && b.tdi !== undefined && a.tdi.state === b.tdi.state && sameBound(a.tdi.bound, b.tdi.bound);
   };
 
-function sameStream(a: IdeStreamKeys, b: IdeStreamKeys): boolean {
-  for (const slot of SLOTS) {
-    const p = a[slot];
-    const q = b[slot];
-    if (p.active !== q.active || p.programmed.K0 !== q.programmed.K0 || p.programmed.K1 !== q.programmed.K1) return false;
-  }
-  return true;
-}
+const sameSlot = (p: IdeSubStreamKeys, q: IdeSubStreamKeys): boolean => p.active === q.active && p.programmed.K0 === q.programmed.K0 && p.programmed.K1 === q.programmed.K1;
+
+/** The six sub-streams named (a key loop would be a slow keyed lookup: the search compares these at every restore). */
+const sameStream = (a: IdeStreamKeys, b: IdeStreamKeys): boolean =>
+  sameSlot(a['RX.PR'], b['RX.PR']) &&
+  sameSlot(a['RX.NPR'], b['RX.NPR']) &&
+  sameSlot(a['RX.CPL'], b['RX.CPL']) &&
+  sameSlot(a['TX.PR'], b['TX.PR']) &&
+  sameSlot(a['TX.NPR'], b['TX.NPR']) &&
+  sameSlot(a['TX.CPL'], b['TX.CPL']);
 
 /**
  * Per device, the snapshot it last took or restored. A search takes a snapshot after one event

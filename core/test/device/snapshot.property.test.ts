@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cloneDeviceState } from '../../src/device/snapshot.js';
 import { defaultDevice, LockInterfaceFlag, MmioRangeAttribute, type TdispDevice } from '../../src/index.js';
-import { ideKm, keySubStream, readyDevice, SUB_STREAMS, Tdi } from './helpers.js';
+import { IFV, ideKm, KEY, keySubStream, readyDevice, SUB_STREAMS, Tdi } from './helpers.js';
 
 /**
  * The explorer's hand-written clone of the device state against structuredClone, on states
@@ -36,6 +36,8 @@ const steps: fc.Arbitrary<Step> = fc.oneof(
   fc.tuple(rid, fc.constantFrom('FLR' as const, 'BME_CLEAR' as const, 'DEVICE_ERROR' as const)).map(([r, kind]): Step => (d) => void d.apply({ kind, requesterId: r })),
   fc.constant<Step>((d) => void d.apply({ kind: 'ENTROPY_FAILURE' })),
   fc.nat(SUB_STREAMS.length - 1).map((k): Step => (d) => void ideKm(d, { objectId: 'K_SET_STOP', streamId: 0, keySubStream: keySubStream('TX', k % 3), portIndex: 0 })),
+  // A key programmed but not started: only the slot's `programmed` changes.
+  fc.tuple(fc.nat(2), fc.constantFrom('K0' as const, 'K1' as const)).map(([k, set]): Step => (d) => void ideKm(d, { objectId: 'KEY_PROG', streamId: 0, keySubStream: keySubStream('TX', k, set), portIndex: 0, key: KEY, ifv: IFV })),
 );
 
 /** Every object (byte arrays included) reachable from `v`. */
