@@ -140,10 +140,15 @@ export function takeSnapshot(model: DeviceModel): DeviceSnapshot {
   return snapshot;
 }
 
-/** The two records have the same keys, in any order. */
+/** The two records have the same keys, in any order (counted, not listed: restore is hot). */
 function sameKeys(a: object, b: object): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k));
+  let n = 0;
+  for (const k in a) {
+    if (!Object.hasOwn(b, k)) return false;
+    n += 1;
+  }
+  for (const _ in b) n -= 1;
+  return n === 0;
 }
 
 export function restoreSnapshot(model: DeviceModel, snapshot: DeviceSnapshot): void {
