@@ -127,6 +127,9 @@ const sameStream = (a: IdeStreamKeys, b: IdeStreamKeys): boolean =>
  */
 const last = new WeakMap<DeviceModel, DeviceSnapshot>();
 
+/** The device each snapshot was taken from: its own snapshots fit it without a shape check. */
+const takenBy = new WeakMap<DeviceSnapshot, DeviceModel>();
+
 export function takeSnapshot(model: DeviceModel): DeviceSnapshot {
   const s = model.state;
   const base = last.get(model);
@@ -137,6 +140,7 @@ export function takeSnapshot(model: DeviceModel): DeviceSnapshot {
     ide: cloneRecord(s.ide, cloneStream, base?.ide, sameStream) as IdeKeyState,
   };
   last.set(model, snapshot);
+  takenBy.set(snapshot, model);
   return snapshot;
 }
 
@@ -153,7 +157,7 @@ function sameKeys(a: object, b: object): boolean {
 
 export function restoreSnapshot(model: DeviceModel, snapshot: DeviceSnapshot): void {
   // A snapshot fits only a device of the same shape: the same functions and IDE streams.
-  if (!sameKeys(snapshot.functions, model.state.functions) || !sameKeys(snapshot.ide, model.state.ide)) {
+  if (takenBy.get(snapshot) !== model && (!sameKeys(snapshot.functions, model.state.functions) || !sameKeys(snapshot.ide, model.state.ide))) {
     throw new RangeError('the snapshot is of a device with other functions or IDE streams');
   }
   // The device keeps its own records where they equal the snapshot's and copies the others:

@@ -21,20 +21,16 @@
  */
 export function deviceStateKey(codes: readonly number[], budgets: readonly number[], symmetric: boolean): string {
   const n = codes.length;
-  const kinds = budgets.length / n;
+  const width = budgets.length / n + 1;
   // Tuple i as character codes: 'A' + its code, then 'a' + each budget (16 at most).
-  const tuple = (i: number, at: number): number => (at === 0 ? 65 + (codes[i] as number) : 97 + (budgets[i * kinds + at - 1] as number));
-  const order = Array.from({ length: n }, (_, i) => i);
-  if (symmetric) {
-    order.sort((i, j) => {
-      for (let at = 0; at <= kinds; at += 1) {
-        const d = tuple(i, at) - tuple(j, at);
-        if (d !== 0) return d;
-      }
-      return 0;
-    });
+  const chars = new Array<number>(n * width);
+  for (let i = 0; i < n; i += 1) {
+    chars[i * width] = 65 + (codes[i] as number);
+    for (let k = 1; k < width; k += 1) chars[i * width + k] = 97 + (budgets[i * (width - 1) + k - 1] as number);
   }
-  const chars: number[] = [];
-  for (const i of order) for (let at = 0; at <= kinds; at += 1) chars.push(tuple(i, at));
-  return String.fromCharCode(...chars);
+  const key = String.fromCharCode(...chars);
+  if (!symmetric || n === 1) return key;
+  const tuples: string[] = [];
+  for (let i = 0; i < n; i += 1) tuples.push(key.slice(i * width, (i + 1) * width));
+  return tuples.sort().join('');
 }
