@@ -68,7 +68,8 @@ const ERROR_NAMES = new Map<number, string>(Object.entries(TdispErrorCode).map((
  */
 export class DeviceHost {
   readonly device: TdispDevice;
-  host: HostTdi[];
+  /** What the host holds per TDI, replaced (never mutated) as events fire. */
+  tdis: HostTdi[];
   private readonly rids: readonly number[];
   /** Encoded once per TDI: the requests whose bytes never change (the device decodes each). */
   private readonly wire: readonly FixedRequests[];
@@ -78,7 +79,7 @@ export class DeviceHost {
   constructor(model: DeviceExploreModel) {
     const tdis = model.device.tdis;
     this.device = modelDevice(tdis);
-    this.host = Array.from({ length: tdis }, () => UNMAPPED);
+    this.tdis = Array.from({ length: tdis }, () => UNMAPPED);
     const dsm = this.device.config.functions[0]?.requesterId ?? 0;
     this.rids = Array.from({ length: tdis }, (_, i) => dsm + 1 + i);
     this.wire = this.rids.map((rid) => ({
@@ -91,7 +92,7 @@ export class DeviceHost {
 
   /** Fires `kind` on TDI `i`; the codes any refusal answered. */
   fire(i: number, kind: DeviceModelEventKind): readonly FirmwareError[] {
-    const h = this.host[i] as HostTdi;
+    const h = this.tdis[i] as HostTdi;
     const rid = this.rids[i] as number;
     switch (kind) {
       case 'lock': {
@@ -133,13 +134,13 @@ export class DeviceHost {
 
   /** Per TDI, what the search tells states apart by: the device's TDI state, rep and map. */
   code(i: number): number {
-    const h = this.host[i] as HostTdi;
+    const h = this.tdis[i] as HostTdi;
     return (STATE_CODES.get(this.device.tdiState(this.rids[i] as number)) as number) * 4 + (h.rep ? 2 : 0) + (h.map ? 1 : 0);
   }
 
   restore(device: DeviceSnapshot, host: readonly HostTdi[]): void {
     this.device.restore(device);
-    this.host = [...host];
+    this.tdis = [...host];
   }
 
   private wireOf(i: number): FixedRequests {
@@ -147,7 +148,7 @@ export class DeviceHost {
   }
 
   private set(i: number, h: HostTdi): void {
-    this.host[i] = h;
+    this.tdis[i] = h;
   }
 
   private encode(rid: number, body: Record<string, unknown>): Uint8Array {
@@ -178,7 +179,7 @@ export class DeviceHost {
       const r = this.send(request);
       if (r.messageType !== 'DEVICE_INTERFACE_REPORT') return this.refusal('GET_DEVICE_INTERFACE_REPORT', r);
       if (r.remainderLength === 0) {
-        this.set(i, { ...(this.host[i] as HostTdi), rep: true });
+        this.set(i, { ...(this.tdis[i] as HostTdi), rep: true });
         return NONE;
       }
       offset += r.portion.length;

@@ -51,7 +51,7 @@ export class DeviceWorld implements ExplorerWorld<DeviceExploreState> {
   initial(): Initial<DeviceExploreState> {
     const budgets = Array.from({ length: this.model.device.tdis }, () => this.model.events.map((e) => e.max ?? 1)).flat();
     this.readCodes();
-    const state: DeviceExploreState = { device: this.host.device.snapshot(), host: [...this.host.host], budgets, codes: this.now.slice() };
+    const state = this.capture(budgets);
     this.held = state;
     return { key: deviceStateKey(state.codes, budgets, this.symmetric), state, firmwareErrors: [] };
   }
@@ -73,11 +73,16 @@ export class DeviceWorld implements ExplorerWorld<DeviceExploreState> {
       budgets[e] = (budgets[e] as number) - 1;
       const key = deviceStateKey(this.now, budgets, this.symmetric);
       // Most successors are visited already: copying the device for them would be wasted.
-      const state = known?.(key) ? s : { device: this.host.device.snapshot(), host: [...this.host.host], budgets, codes: this.now.slice() };
+      const state = known?.(key) ? s : this.capture(budgets);
       successors.push({ event: e, fired: true, key, state, firmwareErrors });
     }
     // Torn down: every TDI CONFIG_UNLOCKED (code 0 also means no report flag) with nothing mapped.
     return { successors, tornDown: s.codes.every((c) => c === 0) };
+  }
+
+  /** The state the host holds now (its codes read into `now`), as a search state. */
+  private capture(budgets: readonly number[]): DeviceExploreState {
+    return { device: this.host.device.snapshot(), host: [...this.host.tdis], budgets, codes: this.now.slice() };
   }
 
   /** Reads every TDI's code into `now`; whether any differs from `before`. */
