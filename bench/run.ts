@@ -20,7 +20,7 @@ const lifecycle = await lifecycleBenchmarks();
 const size = sizeBenchmarks(builtIns.loaded);
 const scale = scaleBenchmark(REFERENCE);
 const startup = startupBenchmark();
-const spin = spinBenchmark();
+const spin = await spinBenchmark();
 const text = `# Benchmark results
 
 Recorded by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}.
@@ -67,9 +67,10 @@ ${startupTable(startup)}
 ## teeio's explorer vs SPIN on the same TDISP model (issue 14; target: teeio ≥ 1/10 of SPIN's states/s)
 
 \`bench/spin/tdisp.pml\` under SPIN 6.5.2 (\`-DNOREDUCE\`, full state storage; pan's run time,
-compilation excluded, so small models are mostly process start-up) and \`TdispSpinModel\` over the
-simulated device (every request encoded, answered and decoded as bytes). B/state: pan's figure for
-stored states; teeio's peak heap growth over its states.
+compilation excluded, so small models are mostly process start-up) and \`teeio explore\`'s search
+on \`bench/spin/tdisp-n<N>-b<B>.json\` over the simulated device, \`--no-reduction\` (every request
+encoded, answered and decoded as bytes). B/state: pan's figure for stored states; teeio's peak
+heap growth over its states.
 
 ${spinTable(spin)}
 `;

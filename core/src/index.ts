@@ -85,4 +85,7 @@ export { counterexample } from './explore/counterexample.js';
 export { EXPLORE_SCHEMA, exploreReport, type ExploreReport } from './explore/report.js';
 export type { ReachRow } from './explore/reach.js';
 export { exploreWorkerMain } from './explore/worker.js';
-export { TDISP_SPIN_EVENTS, TdispSpinModel, type TdispSpinBounds, type TdispSpinCount } from './explore/tdisp-spin-model.js';
+export * from './explore/device-model.js';
+export { exploreDevice, DEVICE_MODEL_ARCH } from './explore/explore.js';
+export { loadAnyModel, isDeviceModel, type AnyExploreModel } from './explore/load-model.js';
+export type { DeviceExploreState } from './explore/device-world.js';

@@ -6,7 +6,7 @@ import { functionKey, isTdi, type Topology } from './topology.js';
 
 /**
  * The device's whole mutable state, as plain data (numbers, strings, bigints, byte arrays,
- * records keyed by name): it clones with structuredClone and hashes canonically, whatever order
+ * records keyed by name): it clones structurally (snapshot.ts) and hashes canonically, whatever order
  * it was built in. The configuration is not part of it; it never changes.
  */
 

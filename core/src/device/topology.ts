@@ -1,4 +1,4 @@
-import { type InterfaceId, encodeWith, formatRequesterId, interfaceIdCodec, interfaceIdOf, toHex } from '../wire/index.js';
+import { type InterfaceId, formatRequesterId, interfaceIdOf } from '../wire/index.js';
 import type { BarConfig, DeviceConfig, FunctionConfig } from './config.js';
 
 const KEYS = new Map<number, string>();
@@ -11,10 +11,11 @@ export function functionKey(requesterId: number): string {
 }
 
 /**
- * The 12 INTERFACE_ID bytes as hex. [E] looks an interface up by comparing all 12 bytes
- * (function_id and the 8 reserved ones), so any difference is another interface.
+ * The INTERFACE_ID as a lookup key. [E] looks an interface up by comparing all 12 bytes
+ * (function_id and the 8 reserved ones), so any difference is another interface: the key holds
+ * every field the bytes encode (each request is looked up, so no bytes are built for it).
  */
-export const interfaceIdKey = (id: InterfaceId): string => toHex(encodeWith(interfaceIdCodec, id));
+export const interfaceIdKey = ({ functionId: f, reserved }: InterfaceId): string => `${f.requesterId}/${f.segment}/${+f.segmentValid}/${f.reserved ?? 0}/${reserved ?? 0n}`;
 
 /** Lookups derived once from a configuration. */
 export interface Topology {

@@ -1,44 +1,50 @@
+import { getHeapStatistics } from 'node:v8';
 import type { DependencyContainer } from 'tsyringe';
 import type { LoadedPlugin } from '../plugin/loaded-plugin.js';
 import { worldSpecOf } from '../scenario/load.js';
+import type { ScenarioAction } from '../scenario/scenario.js';
+import type { DeviceExploreModel, DeviceStep } from './device-model.js';
+import { type DeviceExploreState, DeviceWorld, deviceStep } from './device-world.js';
+import { choicesOf } from './choices.js';
+import type { ExplorerWorld } from './explorer-world.js';
 import { modelScenario } from './load-model.js';
 import type { ExploreModel } from './model.js';
-import { ModelWorld } from './model-world.js';
-import type { ExploreResult } from './result.js';
-import { type LevelExpander, Search, type SearchOptions, type SearchProgress } from './search.js';
+import { type ExploreState, ModelWorld } from './model-world.js';
+import type { ExploreResult, ExploreStats, ExploreVerdict, TraceStep } from './result.js';
+import { type LevelExpander, Search, type SearchOptions, type SearchProgress, type SearchSpace } from './search.js';
 
-export interface ExploreOptions extends SearchOptions {
-  /** Forget dead fail_nth counters (default true); off to check that verdicts agree. */
+export interface ExploreOptions<S = ExploreState> extends SearchOptions {
+  /**
+   * The reduction (default true): for scenario models, forget dead fail_nth counters; for
+   * device models, symmetry over TDIs. Off to check that verdicts agree.
+   */
   readonly reduction?: boolean;
   /** Expands levels elsewhere (worker threads); by default in this thread. */
-  readonly expander?: (local: ModelWorld) => LevelExpander;
+  readonly expander?: (local: ExplorerWorld<S>) => LevelExpander<S>;
   readonly workers?: number;
 }
 
-/** Explores every order of the model's events on one plugin: the verdict and how the run went. */
-export async function explore(model: ExploreModel, plugin: LoadedPlugin, parent: DependencyContainer, options: ExploreOptions = {}): Promise<ExploreResult> {
-  const reduction = options.reduction ?? true;
-  const heapBefore = process.memoryUsage().heapUsed;
+/** The heap in use; not process.memoryUsage(), which also reads the RSS from the kernel at every batch. */
+const heapUsed = (): number => getHeapStatistics().used_heap_size;
+
+/** Searches `world` breadth first: the verdict, and how the run went on this machine. */
+async function search<S, T extends TraceStep>(world: ExplorerWorld<S>, space: SearchSpace<T>, options: ExploreOptions<S>): Promise<{ verdict: ExploreVerdict<T>; stats: ExploreStats }> {
+  const heapBefore = heapUsed();
   const started = process.hrtime.bigint();
-  const world = new ModelWorld(model, plugin, parent, reduction);
-  const expander: LevelExpander = options.expander?.(world) ?? { expand: (states) => Promise.resolve(states.map((s) => world.expand(s))), close: () => Promise.resolve() };
   // The heap peaks at the end of a level (visited set, paths, two levels of states): sampled there.
   let peak = heapBefore;
   const onProgress = (p: SearchProgress) => {
-    peak = Math.max(peak, process.memoryUsage().heapUsed);
+    peak = Math.max(peak, heapUsed());
     options.onProgress?.(p);
   };
-  const search = new Search(model, { ...options, onProgress });
-  const verdict = await search.run(world.initial(), expander.expand).finally(() => expander.close());
+  const search = new Search<S, T>(space, { ...options, onProgress });
+  const local: LevelExpander<S> = { expand: (states) => Promise.resolve(states.map((s) => world.expand(s, search.known))), close: () => Promise.resolve() };
+  const expander = options.expander?.(world) ?? local;
+  const initial = world.initial();
+  const verdict = await search.run(initial, expander.expand).finally(() => expander.close());
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const { arch, name } = plugin.declaration;
   return {
-    arch,
-    plugin: name,
-    model: model.name,
-    seed: worldSpecOf(modelScenario(model)).seed,
-    reduction,
-    ...verdict,
+    verdict,
     stats: {
       seconds: Math.round(seconds * 1000) / 1000,
       statesPerSecond: Math.round(verdict.states / Math.max(seconds, 1e-6)),
@@ -46,4 +52,27 @@ export async function explore(model: ExploreModel, plugin: LoadedPlugin, parent:
       workers: options.workers ?? 1,
     },
   };
+}
+
+/** Explores every order of a scenario model's events on one plugin: the verdict and how the run went. */
+export async function explore(model: ExploreModel, plugin: LoadedPlugin, parent: DependencyContainer, options: ExploreOptions = {}): Promise<ExploreResult> {
+  const reduction = options.reduction ?? true;
+  const world = new ModelWorld(model, plugin, parent, reduction);
+  const choices = choicesOf(model);
+  const space: SearchSpace<ScenarioAction> = { deadlock: model.deadlock !== false, step: (e) => choices[e]?.action as ScenarioAction };
+  const { verdict, stats } = await search(world, space, options);
+  const { arch, name } = plugin.declaration;
+  return { arch, plugin: name, model: model.name, seed: worldSpecOf(modelScenario(model)).seed, reduction, ...verdict, stats };
+}
+
+/** What a device model's result names instead of an arch and a plugin. */
+export const DEVICE_MODEL_ARCH = 'device';
+
+/** Explores every order of a device model's events over the simulated device (no plugin). */
+export async function exploreDevice(model: DeviceExploreModel, options: ExploreOptions<DeviceExploreState> = {}): Promise<ExploreResult<DeviceStep>> {
+  const reduction = options.reduction ?? true;
+  const world = new DeviceWorld(model, reduction);
+  const space: SearchSpace<DeviceStep> = { deadlock: model.deadlock !== false, step: (e) => deviceStep(model, e) };
+  const { verdict, stats } = await search(world, space, options);
+  return { arch: DEVICE_MODEL_ARCH, plugin: `${model.device.preset} device, ${model.host} host`, model: model.name, seed: world.seed, reduction, ...verdict, stats };
 }

@@ -11,6 +11,7 @@ import { canonicalHash } from '../util/canonical.js';
 import { World, type WorldSnapshot } from '../world/world.js';
 import { type Choice, choicesOf } from './choices.js';
 import { deadCounterView } from './dead-counters.js';
+import type { Expansion as WorldExpansion, ExplorerWorld, FirmwareError, Initial as WorldInitial, Successor as WorldSuccessor } from './explorer-world.js';
 import { modelScenario } from './load-model.js';
 import type { ExploreModel } from './model.js';
 import { tornDown } from './teardown.js';
@@ -29,39 +30,9 @@ export interface ExploreState {
   readonly tornDown: boolean;
 }
 
-/** A firmware call that returned an error code, as the trace recorded it. */
-export interface FirmwareError {
-  readonly op: string;
-  readonly code: string;
-}
-
-/** What firing one event from a state gave. */
-export interface Successor {
-  /** Which of the model's actions fired (an index into choicesOf: a group has one per action). */
-  readonly event: number;
-  /** The event changed the state (otherwise it could not fire: no transition). */
-  readonly fired: boolean;
-  /** The visited-set key: the world's hash (abstracted when reducing) and the budgets. */
-  readonly key: string;
-  /** The state reached, when it fired to a state this world has not sent before. */
-  readonly state?: ExploreState;
-  readonly violation?: Violation;
-  readonly firmwareErrors: readonly FirmwareError[];
-}
-
-/** Every event from one state, and whether that state is cleanly torn down (for deadlocks). */
-export interface Expansion {
-  readonly successors: readonly Successor[];
-  readonly tornDown: boolean;
-}
-
-/** The start of the search: the VMs created and init run, or the violation that stopped it. */
-export interface Initial {
-  readonly key: string;
-  readonly state: ExploreState;
-  readonly violation?: Violation;
-  readonly firmwareErrors: readonly FirmwareError[];
-}
+type Successor = WorldSuccessor<ExploreState>;
+type Expansion = WorldExpansion<ExploreState>;
+type Initial = WorldInitial<ExploreState>;
 
 /**
  * One world of a model on one plugin, reused for every transition: restore a state, fire an
@@ -69,7 +40,7 @@ export interface Initial {
  * pointer), read what it did, hash the result. Pure in its inputs, so any worker computes the
  * same successors.
  */
-export class ModelWorld {
+export class ModelWorld implements ExplorerWorld<ExploreState> {
   private readonly w: World;
   private readonly checker: InvariantChecker;
   private readonly forget: ReturnType<typeof deadCounterView>;

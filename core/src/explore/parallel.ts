@@ -2,8 +2,8 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { PluginSpecifier } from '../plugin/specifier.js';
 import { PluginRunError } from '../scenario/run.js';
-import type { ExploreModel } from './model.js';
-import type { ExploreState, Expansion, ModelWorld } from './model-world.js';
+import type { Expansion, ExplorerWorld } from './explorer-world.js';
+import type { AnyExploreModel } from './load-model.js';
 import type { LevelExpander } from './search.js';
 import type { WorkerReply, WorkerSetup } from './worker.js';
 
@@ -13,11 +13,11 @@ const MIN_PER_WORKER = 2;
 /** The built worker entry, wherever the core runs from (source under vitest, the bundle otherwise). */
 const workerEntry = (): string => createRequire(import.meta.url).resolve('@teeio/core/explore-worker');
 
-function ask(worker: Worker, states: readonly ExploreState[]): Promise<Expansion[]> {
+function ask<S>(worker: Worker, states: readonly S[]): Promise<Expansion<S>[]> {
   return new Promise((resolve, reject) => {
     const onError = (e: Error) => reject(e);
     worker.once('error', onError);
-    worker.once('message', (reply: WorkerReply) => {
+    worker.once('message', (reply: WorkerReply<S>) => {
       worker.off('error', onError);
       if ('expansions' in reply) resolve(reply.expansions);
       else if ('failed' in reply) reject(new PluginRunError(reply.failed.plugin, reply.failed.pointer, reply.failed.problem));
@@ -30,10 +30,11 @@ function ask(worker: Worker, states: readonly ExploreState[]): Promise<Expansion
 /**
  * Expands each BFS level across `n` worker threads: the level is cut into n contiguous slices
  * and the expansions joined back in order, so the search sees exactly what one thread computes.
+ * A device model needs no plugin; a scenario model's worlds load `plugin` as the search thread did.
  */
-export function parallelLevels(model: ExploreModel, plugin: PluginSpecifier, n: number, reduction: boolean): (local: ModelWorld) => LevelExpander {
+export function parallelLevels<S>(model: AnyExploreModel, plugin: PluginSpecifier | undefined, n: number, reduction: boolean): (local: ExplorerWorld<S>) => LevelExpander<S> {
   return (local) => {
-    const setup: WorkerSetup = { model, plugin, reduction };
+    const setup: WorkerSetup = { model, reduction, ...(plugin ? { plugin } : {}) };
     // No inherited flags: a test runner's `--conditions source` would send the worker to TypeScript.
     const workers = Array.from({ length: n }, () => new Worker(workerEntry(), { workerData: setup, execArgv: [] }));
     return {

@@ -1,5 +1,5 @@
 import { INVARIANTS } from '../invariants/index.js';
-import type { ExploreResult } from './result.js';
+import type { ExploreResult, TraceStep } from './result.js';
 
 /** One row of the cross-arch table: something an order of events can reach, and how soon on each arch. */
 export interface ReachRow {
@@ -15,8 +15,8 @@ export interface ReachRow {
  * comparison of arch behaviours over all orders. Every invariant has a row (unreached ones too);
  * firmware errors are the union of what any arch reached, by code.
  */
-export function reachTable(results: readonly ExploreResult[]): ReachRow[] {
-  const row = (kind: ReachRow['kind'], name: string, depthOn: (r: ExploreResult) => number | undefined): ReachRow => ({
+export function reachTable(results: readonly ExploreResult<TraceStep>[]): ReachRow[] {
+  const row = (kind: ReachRow['kind'], name: string, depthOn: (r: ExploreResult<TraceStep>) => number | undefined): ReachRow => ({
     kind,
     name,
     depth: Object.fromEntries(results.map((r) => [r.arch, depthOn(r) ?? null])),

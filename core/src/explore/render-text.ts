@@ -1,15 +1,15 @@
 import type { Colors } from '../cli/colors.js';
-import type { ScenarioAction } from '../scenario/scenario.js';
 import type { ExploreReport } from './report.js';
-import type { ExploreResult } from './result.js';
+import type { ExploreResult, TraceStep } from './result.js';
 
 export interface TextOptions {
   readonly width: number;
   readonly colors: Colors;
 }
 
-/** An action as one short phrase: `bind 0000:01:00.1`, `event flr 0000:01:00.1`. */
-export function actionText(a: ScenarioAction): string {
+/** A trace step as one short phrase: `bind 0000:01:00.1`, `event flr 0000:01:00.1`, `lock tdi 0`. */
+export function actionText(a: TraceStep): string {
+  if ('fire' in a) return `${a.fire} tdi ${a.tdi}`;
   const what = 'flow' in a ? a.flow : 'step' in a ? `step ${a.step}` : 'use' in a ? 'use' : `event ${a.event}`;
   return [what, a.tdi ?? a.dsm ?? a.vm].filter((x) => x !== undefined).join(' ');
 }
@@ -29,10 +29,10 @@ function wrap(words: readonly string[], sep: string, indent: string, width: numb
   return lines.concat(line.trimEnd()).join('\n');
 }
 
-const traceText = (trace: readonly ScenarioAction[], width: number) =>
+const traceText = (trace: readonly TraceStep[], width: number) =>
   wrap(trace.length === 0 ? ['(at the start)'] : trace.map(actionText), ' → ', '      ', width, '      ');
 
-function resultText(r: ExploreResult, o: TextOptions): string {
+function resultText(r: ExploreResult<TraceStep>, o: TextOptions): string {
   const c = o.colors;
   const s = r.stats;
   const lines = [

@@ -1,16 +1,17 @@
 import { SCENARIO_SCHEMA } from '../scenario/schema.js';
 import { type ReachRow, reachTable } from './reach.js';
-import type { ExploreResult } from './result.js';
+import { DEVICE_STEP_SCHEMA } from './device-model-schema.js';
+import type { ExploreResult, TraceStep } from './result.js';
 
 /** `teeio explore --format json`: one document, for one arch or several. */
 export interface ExploreReport {
   readonly model: string;
   readonly archs: readonly string[];
-  readonly results: readonly ExploreResult[];
+  readonly results: readonly ExploreResult<TraceStep>[];
   readonly reach: readonly ReachRow[];
 }
 
-export const exploreReport = (model: string, results: readonly ExploreResult[]): ExploreReport => ({
+export const exploreReport = (model: string, results: readonly ExploreResult<TraceStep>[]): ExploreReport => ({
   model,
   archs: results.map((r) => r.arch),
   results,
@@ -18,7 +19,8 @@ export const exploreReport = (model: string, results: readonly ExploreResult[]):
 });
 
 const count = { type: 'integer', minimum: 0 };
-const trace = { type: 'array', items: SCENARIO_SCHEMA.properties.steps.items };
+/** A scenario action (scenario models) or a TDI's event (device models). */
+const trace = { type: 'array', items: { anyOf: [SCENARIO_SCHEMA.properties.steps.items, DEVICE_STEP_SCHEMA] } };
 const object = (properties: Record<string, unknown>, optional: readonly string[] = []) => ({
   type: 'object',
   properties,

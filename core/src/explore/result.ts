@@ -1,7 +1,11 @@
 import type { ScenarioAction } from '../scenario/scenario.js';
+import type { DeviceStep } from './device-model.js';
+
+/** One event of a trace: a scenario action (scenario models) or a TDI's event (device models). */
+export type TraceStep = ScenarioAction | DeviceStep;
 
 /** An invariant broken under the model, with the shortest sequence of events that breaks it. */
-export interface FoundViolation {
+export interface FoundViolation<T extends TraceStep = ScenarioAction> {
   readonly invariant: string;
   readonly number: number;
   /** Where `teeio run` of the counterexample stops: `flow/step`, `/steps/i` or `end of scenario`. */
@@ -10,25 +14,25 @@ export interface FoundViolation {
   readonly objects: readonly string[];
   /** Events after init (the length of `trace`). */
   readonly depth: number;
-  readonly trace: readonly ScenarioAction[];
+  readonly trace: readonly T[];
 }
 
 /** A state where no event can fire and the system is not torn down: the shortest path to one. */
-export interface FoundDeadlock {
+export interface FoundDeadlock<T extends TraceStep = ScenarioAction> {
   readonly depth: number;
-  readonly trace: readonly ScenarioAction[];
+  readonly trace: readonly T[];
 }
 
 /** A firmware error code some order reaches, with the first (shortest) order that does. */
-export interface ReachedFirmwareError {
+export interface ReachedFirmwareError<T extends TraceStep = ScenarioAction> {
   readonly code: string;
   readonly op: string;
   readonly depth: number;
-  readonly trace: readonly ScenarioAction[];
+  readonly trace: readonly T[];
 }
 
 /** What is the same however the search ran (one worker or many): what tests compare. */
-export interface ExploreVerdict {
+export interface ExploreVerdict<T extends TraceStep = ScenarioAction> {
   /** Transitions computed: every event fired from every distinct state expanded. */
   readonly transitions: number;
   /** Distinct states (visited-set size). */
@@ -37,10 +41,10 @@ export interface ExploreVerdict {
   readonly depth: number;
   /** Every state was expanded (false when --max-states stopped the search). */
   readonly complete: boolean;
-  readonly violations: readonly FoundViolation[];
+  readonly violations: readonly FoundViolation<T>[];
   readonly deadlocks: number;
-  readonly deadlock?: FoundDeadlock;
-  readonly firmwareErrors: readonly ReachedFirmwareError[];
+  readonly deadlock?: FoundDeadlock<T>;
+  readonly firmwareErrors: readonly ReachedFirmwareError<T>[];
 }
 
 /** How the run went on this machine: not part of the verdict. */
@@ -53,7 +57,7 @@ export interface ExploreStats {
 }
 
 /** `teeio explore --format json` for one arch. */
-export interface ExploreResult extends ExploreVerdict {
+export interface ExploreResult<T extends TraceStep = ScenarioAction> extends ExploreVerdict<T> {
   readonly arch: string;
   readonly plugin: string;
   readonly model: string;

@@ -1,16 +1,19 @@
-import type { ScenarioAction } from '../scenario/scenario.js';
-import { type Choice, choicesOf } from './choices.js';
-import type { ExploreModel } from './model.js';
-import type { ExploreState, Expansion, Initial, Successor } from './model-world.js';
-import type { ExploreVerdict, FoundDeadlock, FoundViolation, ReachedFirmwareError } from './result.js';
+import type { Expansion, Initial, Successor } from './explorer-world.js';
+import type { ExploreVerdict, FoundDeadlock, FoundViolation, ReachedFirmwareError, TraceStep } from './result.js';
 
 /** Expands a BFS level: one Expansion per state, in order (in this thread or across workers). */
-export type ExpandLevel = (states: readonly ExploreState[]) => Promise<readonly Expansion[]>;
+export type ExpandLevel<S> = (states: readonly S[]) => Promise<readonly Expansion<S>[]>;
 
 /** Expands levels, and releases what it holds (worker threads) when the search ends. */
-export interface LevelExpander {
-  readonly expand: ExpandLevel;
+export interface LevelExpander<S> {
+  readonly expand: ExpandLevel<S>;
   close(): Promise<void>;
+}
+
+/** What the search needs of a model: whether deadlocks count, and each event as a trace step. */
+export interface SearchSpace<T extends TraceStep> {
+  readonly deadlock: boolean;
+  step(event: number): T;
 }
 
 /** Progress as the search goes: for the TTY line. */
@@ -25,13 +28,17 @@ export interface SearchOptions {
   readonly onProgress?: (p: SearchProgress) => void;
 }
 
-/** States expanded at a time (and between progress reports): bounds the copies held at once. */
-const BATCH = 512;
+/**
+ * States expanded at a time (and between progress reports): bounds the copies held at once. A
+ * batch's successors live until the search takes them; at 512 states they outlived the young
+ * generation and the collector copied them (a third of a device model's search), at 64 they die young.
+ */
+const BATCH = 64;
 
 /** A state waiting to be expanded, by id. */
-interface Queued {
+interface Queued<S> {
   readonly id: number;
-  readonly state: ExploreState;
+  readonly state: S;
 }
 
 /**
@@ -40,38 +47,38 @@ interface Queued {
  * the first path to anything is the shortest and the same for any number of workers. A state
  * that breaks an invariant is recorded and not expanded.
  */
-export class Search {
+export class Search<S, T extends TraceStep> {
   private readonly ids = new Map<string, number>();
   /** Per state id: the id it was first reached from, and the event that reached it. */
   private readonly parent: number[] = [];
   private readonly via: number[] = [];
-  private readonly choices: readonly Choice[];
-  private readonly violations = new Map<string, FoundViolation>();
-  private readonly firmwareErrors = new Map<string, ReachedFirmwareError>();
-  private deadlock: FoundDeadlock | undefined;
+  private readonly violations = new Map<string, FoundViolation<T>>();
+  private readonly firmwareErrors = new Map<string, ReachedFirmwareError<T>>();
+  private deadlock: FoundDeadlock<T> | undefined;
   private deadlocks = 0;
   private transitions = 0;
   private depth = 0;
   private complete = true;
 
   constructor(
-    private readonly model: ExploreModel,
+    private readonly space: SearchSpace<T>,
     private readonly options: SearchOptions = {},
-  ) {
-    this.choices = choicesOf(model);
-  }
+  ) {}
 
-  async run(initial: Initial, expandLevel: ExpandLevel): Promise<ExploreVerdict> {
+  /** A key the search has visited (worlds that expand in this thread need not copy those states). */
+  readonly known = (key: string): boolean => this.ids.has(key);
+
+  async run(initial: Initial<S>, expandLevel: ExpandLevel<S>): Promise<ExploreVerdict<T>> {
     this.add(initial.key, -1, -1);
     this.note(0, initial);
-    let level: Queued[] = initial.violation ? [] : [{ id: 0, state: initial.state }];
+    let level: Queued<S>[] = initial.violation ? [] : [{ id: 0, state: initial.state }];
     while (level.length > 0 && this.complete) {
-      const next: Queued[] = [];
+      const next: Queued<S>[] = [];
       // A batch at a time: a level's successors all at once would hold every copied state.
       for (let at = 0; at < level.length && this.complete; at += BATCH) {
         const batch = level.slice(at, at + BATCH);
         const expansions = await expandLevel(batch.map((l) => l.state));
-        batch.forEach((from, i) => this.complete && this.take(from.id, expansions[i] as Expansion, next));
+        batch.forEach((from, i) => this.complete && this.take(from.id, expansions[i] as Expansion<S>, next));
         this.progress(level.length - at - batch.length + next.length);
       }
       if (next.length > 0) this.depth += 1;
@@ -81,9 +88,9 @@ export class Search {
   }
 
   /** The successors of one state, in event order; a state where nothing fires may be a deadlock. */
-  private take(from: number, x: Expansion, next: Queued[]): void {
+  private take(from: number, x: Expansion<S>, next: Queued<S>[]): void {
     for (const s of x.successors) if (this.visit(from, s, next)) return;
-    if (this.model.deadlock !== false && !x.tornDown && !x.successors.some((s) => s.fired)) this.noteDeadlock(from);
+    if (this.space.deadlock && !x.tornDown && !x.successors.some((s) => s.fired)) this.noteDeadlock(from);
   }
 
   private progress(queue: number): void {
@@ -91,14 +98,16 @@ export class Search {
   }
 
   /** Takes one successor; true when the state limit stops the search. */
-  private visit(from: number, s: Successor, next: Queued[]): boolean {
+  private visit(from: number, s: Successor<S>, next: Queued<S>[]): boolean {
     this.transitions += 1;
     this.note(from, s, s.event);
     if (!s.fired || this.ids.has(s.key)) return false;
     const id = this.add(s.key, from, s.event);
-    // Each world sends a copy with the first successor reaching a state: the first one read here.
-    if (!s.state) throw new Error(`internal: the state ${s.key} came without its copy`);
-    if (!s.violation) next.push({ id, state: s.state });
+    if (!s.violation) {
+      // Each world sends a copy with the first successor reaching a state: the first one read here.
+      if (!s.state) throw new Error(`internal: the state ${s.key} came without its copy`);
+      next.push({ id, state: s.state });
+    }
     if (this.options.maxStates !== undefined && this.ids.size >= this.options.maxStates) this.complete = false;
     return !this.complete;
   }
@@ -112,7 +121,8 @@ export class Search {
   }
 
   /** Records the first (shortest) violation of each invariant and the first path to each firmware error. */
-  private note(from: number, t: Pick<Initial, 'violation' | 'firmwareErrors'>, event?: number): void {
+  private note(from: number, t: Pick<Initial<S>, 'violation' | 'firmwareErrors'>, event?: number): void {
+    if (!t.violation && t.firmwareErrors.length === 0) return;
     const path = () => (event === undefined ? [] : [...this.path(from), event]);
     const v = t.violation;
     if (v && !this.violations.has(v.invariant)) {
@@ -140,11 +150,11 @@ export class Search {
     return out.reverse();
   }
 
-  private actions(choices: readonly number[]): ScenarioAction[] {
-    return choices.map((c) => this.choices[c]?.action as ScenarioAction);
+  private actions(events: readonly number[]): T[] {
+    return events.map((e) => this.space.step(e));
   }
 
-  private verdict(): ExploreVerdict {
+  private verdict(): ExploreVerdict<T> {
     return {
       transitions: this.transitions,
       states: this.ids.size,

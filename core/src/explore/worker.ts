@@ -3,39 +3,49 @@ import { container } from 'tsyringe';
 import { loadPlugins } from '../plugin/host.js';
 import type { PluginSpecifier } from '../plugin/specifier.js';
 import { PluginRunError } from '../scenario/run.js';
-import type { ExploreModel } from './model.js';
-import { type ExploreState, ModelWorld } from './model-world.js';
+import { DeviceWorld } from './device-world.js';
+import type { Expansion, ExplorerWorld } from './explorer-world.js';
+import { type AnyExploreModel, isDeviceModel } from './load-model.js';
+import { ModelWorld } from './model-world.js';
 
-/** What the search thread gives each worker: the model and the one plugin to explore it on. */
+/** What the search thread gives each worker: the model and, for a scenario model, the one plugin to explore it on. */
 export interface WorkerSetup {
-  readonly model: ExploreModel;
+  readonly model: AnyExploreModel;
   /** The plugin as the search thread's load request named it (resolved once, there). */
-  readonly plugin: PluginSpecifier;
+  readonly plugin?: PluginSpecifier;
   readonly reduction: boolean;
 }
 
 /** A worker's answer to a batch of states: their expansions, or why it could not. */
-export type WorkerReply =
-  | { readonly expansions: ReturnType<ModelWorld['expand']>[] }
+export type WorkerReply<S = unknown> =
+  | { readonly expansions: Expansion<S>[] }
   | { readonly failed: { readonly plugin: string; readonly pointer: string; readonly problem: string } }
   | { readonly refused: string };
 
+/** The setup's world, or why its plugin did not load. */
+async function worldOf({ model, plugin, reduction }: WorkerSetup): Promise<ExplorerWorld<unknown> | string> {
+  if (isDeviceModel(model)) return new DeviceWorld(model, reduction);
+  if (!plugin) return 'a scenario model needs a plugin';
+  const set = await loadPlugins({ plugins: [plugin] });
+  const loaded = set.loaded[0];
+  if (!loaded) return set.refused[0]?.message ?? `${plugin.given} did not load`;
+  return new ModelWorld(model, loaded, container, reduction);
+}
+
 /**
- * A worker thread's main (worker-entry.ts runs it): load the plugin as the CLI did, build the
- * model's world once, then expand every batch of states it is sent, in order.
+ * A worker thread's main (worker-entry.ts runs it): build the model's world once (loading
+ * the plugin as the CLI did, for a scenario model), then expand every batch of states it is sent, in order.
  */
 export async function exploreWorkerMain(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('exploreWorkerMain runs in a worker thread');
   const setup = workerData as WorkerSetup;
-  const set = await loadPlugins({ plugins: [setup.plugin] });
-  const plugin = set.loaded[0];
-  if (!plugin) {
-    port.on('message', () => port.postMessage({ refused: set.refused[0]?.message ?? `${setup.plugin.given} did not load` } satisfies WorkerReply));
+  const world = await worldOf(setup);
+  if (typeof world === 'string') {
+    port.on('message', () => port.postMessage({ refused: world } satisfies WorkerReply));
     return;
   }
-  const world = new ModelWorld(setup.model, plugin, container, setup.reduction);
-  port.on('message', (states: ExploreState[]) => {
+  port.on('message', (states: unknown[]) => {
     try {
       port.postMessage({ expansions: states.map((s) => world.expand(s)) } satisfies WorkerReply);
     } catch (e) {

@@ -3,12 +3,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { container } from 'tsyringe';
 import { counterexample, deadlockScenario } from '../../explore/counterexample.js';
-import { explore } from '../../explore/explore.js';
-import { loadModel } from '../../explore/load-model.js';
+import type { DeviceExploreModel } from '../../explore/device-model.js';
+import { explore, exploreDevice } from '../../explore/explore.js';
+import { type AnyExploreModel, isDeviceModel, loadAnyModel } from '../../explore/load-model.js';
 import type { ExploreModel } from '../../explore/model.js';
 import { exploreReport } from '../../explore/report.js';
 import { exploreText } from '../../explore/render-text.js';
-import type { ExploreResult } from '../../explore/result.js';
+import type { ExploreResult, TraceStep } from '../../explore/result.js';
 import type { SearchProgress } from '../../explore/search.js';
 import { parallelLevels } from '../../explore/parallel.js';
 import { BUILTIN_ARCHES, type BuiltinArch, isBuiltinArch } from '../../plugin/builtins.js';
@@ -43,9 +44,9 @@ function collectArch(value: string, previous: readonly BuiltinArch[] = []): Buil
   return [...previous, value];
 }
 
-function modelFrom(file: string, io: CliIo): ExploreModel {
+function modelFrom(file: string, io: CliIo): AnyExploreModel {
   try {
-    return loadModel(resolve(io.cwd, file));
+    return loadAnyModel(resolve(io.cwd, file));
   } catch (e) {
     if (e instanceof ScenarioError) throw new CliError(e.describeAs(file));
     throw e;
@@ -86,11 +87,38 @@ async function exploreOne(model: ExploreModel, plugin: LoadedPlugin, opts: Explo
   const progress = progressLine(io);
   try {
     return await explore(model, plugin, container, {
-      reduction: opts.reduction,
-      workers: opts.workers,
-      ...(opts.maxStates === undefined ? {} : { maxStates: opts.maxStates }),
-      ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+      ...searchOptions(opts, progress.onProgress),
       ...(opts.workers > 1 ? { expander: parallelLevels(model, specifierOf(plugin, opts, io), opts.workers, opts.reduction) } : {}),
+    });
+  } finally {
+    progress.done();
+  }
+}
+
+/** The search options every model kind takes from the command line, with the progress line. */
+function searchOptions(opts: ExploreOptions, onProgress: ((p: SearchProgress) => void) | undefined) {
+  return {
+    reduction: opts.reduction,
+    workers: opts.workers,
+    ...(opts.maxStates === undefined ? {} : { maxStates: opts.maxStates }),
+    ...(onProgress ? { onProgress } : {}),
+  };
+}
+
+/**
+ * A device model runs on the simulated device alone: an arch or plugin would be ignored, so
+ * naming one is refused; its traces are TDI events, not a scenario `teeio run` could replay,
+ * so --out is refused too (the traces are in the report).
+ */
+async function exploreDeviceModel(file: string, model: DeviceExploreModel, opts: ExploreOptions, io: CliIo): Promise<ExploreResult<TraceStep>> {
+  const flag = opts.arch ? '--arch' : opts.plugin ? '--plugin' : opts.config !== undefined ? '--config' : opts.out !== undefined ? '--out' : undefined;
+  if (flag === '--out') throw new CliError(`--out: ${file} is a device model ("world": "device"); its traces are TDI events, in the report, not scenarios to replay`);
+  if (flag) throw new CliError(`${flag}: ${file} is a device model ("world": "device"): it runs on the simulated device under its "host" rules, not on an arch`);
+  const progress = progressLine(io);
+  try {
+    return await exploreDevice(model, {
+      ...searchOptions(opts, progress.onProgress),
+      ...(opts.workers > 1 ? { expander: parallelLevels(model, undefined, opts.workers, opts.reduction) } : {}),
     });
   } finally {
     progress.done();
@@ -108,6 +136,13 @@ async function guarded<T>(file: string, work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Prints the report; exit 1 when an invariant breaks or a state deadlocks. */
+function finish(model: string, results: readonly ExploreResult<TraceStep>[], opts: ExploreOptions, io: CliIo, done: (code: ExitCode) => void): void {
+  const report = exploreReport(model, results);
+  io.out(opts.format === 'json' ? `${JSON.stringify(report)}\n` : exploreText(report, { width: terminalWidth(io), colors: colorsFor(io) }));
+  done(results.some((r) => r.violations.length > 0 || r.deadlock) ? ExitCode.FAILED : ExitCode.OK);
+}
+
 /**
  * `teeio explore`: every order of a model's events on each selected arch, breadth first. Exit 0
  * when nothing is violated, 1 when an invariant breaks or a state deadlocks, 2 for bad input.
@@ -121,17 +156,16 @@ export const exploreCommand: CommandGroup = (io: CliIo, done) =>
     .option('--config <path>', 'config file naming plugins')
     .addOption(new Option('--workers <n>', 'worker threads that expand each level').argParser(positive).default(1))
     .addOption(new Option('--max-states <n>', 'stop after this many distinct states').argParser(positive))
-    .option('--no-reduction', 'keep every fail_nth counter in the state (to check that verdicts agree)')
-    .option('--out <dir>', 'write each counterexample as a scenario file `teeio run` replays')
+    .option('--no-reduction', 'keep every fail_nth counter in the state, or (device models) tell TDIs apart: to check that verdicts agree')
+    .option('--out <dir>', 'write each counterexample as a scenario file `teeio run` replays (scenario models)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (file: string, opts: ExploreOptions) => {
       const model = modelFrom(file, io);
+      if (isDeviceModel(model)) return finish(model.name, [await exploreDeviceModel(file, model, opts, io)], opts, io, done);
       const plugins = await loadForRun(opts, io, done);
       if (!plugins) return;
       const results: ExploreResult[] = [];
       for (const p of plugins) results.push(await guarded(file, () => exploreOne(model, p, opts, io)));
       if (opts.out !== undefined) writeCounterexamples(resolve(io.cwd, opts.out), model, results);
-      const report = exploreReport(model.name, results);
-      io.out(opts.format === 'json' ? `${JSON.stringify(report)}\n` : exploreText(report, { width: terminalWidth(io), colors: colorsFor(io) }));
-      done(results.some((r) => r.violations.length > 0 || r.deadlock) ? ExitCode.FAILED : ExitCode.OK);
+      finish(model.name, results, opts, io, done);
     });

@@ -1,0 +1,55 @@
+import type { Violation } from '../invariants/checker.js';
+
+/**
+ * What the search needs of a world to explore, whatever the model's kind: the initial state and
+ * the successors of a state. A scenario model's world is a whole teeio world on one plugin
+ * (model-world.ts); a device model's is the simulated device and a host rule set
+ * (device-world.ts). `S` is the world's own copy of a state: it crosses to worker threads by
+ * structured clone, so it holds plain data only.
+ */
+export interface ExplorerWorld<S> {
+  initial(): Initial<S>;
+  /**
+   * Every event with budget left, fired from `state` in the model's event order. `known` says
+   * which keys the search has visited: a world may skip copying those states (workers, which
+   * do not see the visited set, copy every state).
+   */
+  expand(state: S, known?: (key: string) => boolean): Expansion<S>;
+}
+
+/** A firmware (or device) call that returned an error code, by its operation. */
+export interface FirmwareError {
+  readonly op: string;
+  readonly code: string;
+}
+
+/** What firing one event from a state gave. */
+export interface Successor<S> {
+  readonly event: number;
+  /** The event changed the state (otherwise it could not fire: no transition). */
+  readonly fired: boolean;
+  /** The visited-set key (abstracted when reducing), remaining budgets included. */
+  readonly key: string;
+  /**
+   * The state reached, when the search may keep it: a world leaves it out where the event did
+   * not fire, where it sent that state before (the search reads successors in order, so it has
+   * it by then), or where `known` says the key is visited.
+   */
+  readonly state?: S;
+  readonly violation?: Violation;
+  readonly firmwareErrors: readonly FirmwareError[];
+}
+
+/** Every event from one state, and whether that state is cleanly torn down (for deadlocks). */
+export interface Expansion<S> {
+  readonly successors: readonly Successor<S>[];
+  readonly tornDown: boolean;
+}
+
+/** The start of the search, or the violation that stopped it there. */
+export interface Initial<S> {
+  readonly key: string;
+  readonly state: S;
+  readonly violation?: Violation;
+  readonly firmwareErrors: readonly FirmwareError[];
+}
