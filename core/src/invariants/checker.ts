@@ -1,7 +1,7 @@
 import type { FlowName } from '../lifecycle/vocabulary.js';
 import type { StepObserver, StepRecord } from '../lifecycle/engine.js';
 import type { World } from '../world/world.js';
-import type { VmId } from '../model/ids.js';
+import type { Bdf, VmId } from '../model/ids.js';
 import type { VmChangesCursor } from '../world/vm-changes.js';
 import type { Breach, Invariant } from './invariant.js';
 
@@ -77,9 +77,10 @@ export class InvariantChecker implements StepObserver {
     if (!this.enabled || this.deferring) return;
     const now = w.vmChanges.cursor;
     const changed = incremental && this.passed?.w === w ? w.vmChanges.since(this.passed.at) : undefined;
+    const locked = w.link.lockedTdis();
     for (const inv of this.invariants) {
       if (!which(inv)) continue;
-      const [breach] = breaches(w, inv, changed);
+      const [breach] = breaches(w, inv, changed, locked);
       if (breach) throw new InvariantViolation({ invariant: inv.id, number: inv.number, step, message: breach.message, objects: breach.objects, traceLength: w.tracer.length });
     }
     this.passed = { w, at: now };
@@ -87,11 +88,13 @@ export class InvariantChecker implements StepObserver {
 }
 
 /**
- * What `inv` finds: over the `changed` VMs alone when it reads only per-VM state and every
- * other VM passed before. A breach there is reported by the full check, so the report (which
- * breach comes first, its message) is the one the full check gives.
+ * What `inv` finds: over the `locked` TDIs alone when only a locked TDI can break it; over the
+ * `changed` VMs alone when it reads only per-VM state and every other VM passed before. A
+ * breach there is reported by the full check, so the report (which breach comes first, its
+ * message) is the one the full check gives.
  */
-function breaches(w: World, inv: Invariant, changed: ReadonlySet<VmId> | undefined): readonly Breach[] {
+function breaches(w: World, inv: Invariant, changed: ReadonlySet<VmId> | undefined, locked: readonly Bdf[]): readonly Breach[] {
+  if (inv.checkTdis) return inv.checkTdis(w, locked).length === 0 ? [] : inv.check(w);
   if (changed === undefined || inv.checkVms === undefined) return inv.check(w);
   return inv.checkVms(w, changed).length === 0 ? [] : inv.check(w);
 }
