@@ -33,6 +33,8 @@ export class InvariantChecker implements StepObserver {
   private deferring = false;
   /** Where the world's VM change log stood when every invariant last passed on it. */
   private passed?: { readonly w: World; readonly at: VmChangesCursor };
+  /** The last check was after a step, and passed. */
+  private stepPassed = false;
 
   constructor(
     private readonly invariants: readonly Invariant[],
@@ -56,11 +58,16 @@ export class InvariantChecker implements StepObserver {
   /** Between two steps only steps changed the world, so per-VM invariants look at the VMs they changed. */
   afterStep(w: World, record: StepRecord): void {
     this.run(w, record.flow ? `${record.flow}/${record.step}` : record.step, (i) => i.when === 'every-step', true);
+    this.stepPassed = this.enabled && !this.deferring;
   }
 
-  /** Right after a flow's last step: likewise only its steps changed the world. */
+  /**
+   * Right after a flow's last step: likewise only its steps changed the world. The engine calls
+   * it straight after that step's check, so when that passed the world is the one it passed on
+   * and only the settled invariants are left to check.
+   */
   settled(w: World, flow: FlowName | undefined): void {
-    this.run(w, flow ?? 'step', () => true, true);
+    this.run(w, flow ?? 'step', this.stepPassed ? (i) => i.when === 'settled' : () => true, true);
   }
 
   /** After an action outside any flow (an event): the invariants that hold between any two steps. */
@@ -74,6 +81,7 @@ export class InvariantChecker implements StepObserver {
   }
 
   private run(w: World, step: string, which: (i: Invariant) => boolean, incremental = false): void {
+    this.stepPassed = false;
     if (!this.enabled || this.deferring) return;
     const now = w.vmChanges.cursor;
     const changed = incremental && this.passed?.w === w ? w.vmChanges.since(this.passed.at) : undefined;
