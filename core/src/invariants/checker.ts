@@ -39,7 +39,14 @@ export class InvariantChecker implements StepObserver {
   constructor(
     private readonly invariants: readonly Invariant[],
     private readonly enabled = true,
-  ) {}
+  ) {
+    this.everyStep = invariants.filter((i) => i.when === 'every-step');
+    this.settledOnly = invariants.filter((i) => i.when === 'settled');
+  }
+
+  /** The invariants by when they hold, sorted once: a run checks some of them 50 times. */
+  private readonly everyStep: readonly Invariant[];
+  private readonly settledOnly: readonly Invariant[];
 
   /**
    * Runs `batch` (steps on independent objects, such as creating every VM) and checks once after
@@ -57,7 +64,7 @@ export class InvariantChecker implements StepObserver {
 
   /** Between two steps only steps changed the world, so per-VM invariants look at the VMs they changed. */
   afterStep(w: World, record: StepRecord): void {
-    this.run(w, record.flow ? `${record.flow}/${record.step}` : record.step, (i) => i.when === 'every-step', true);
+    this.run(w, record.flow ? `${record.flow}/${record.step}` : record.step, this.everyStep, true);
     this.stepPassed = this.enabled && !this.deferring;
   }
 
@@ -67,28 +74,28 @@ export class InvariantChecker implements StepObserver {
    * and only the settled invariants are left to check.
    */
   settled(w: World, flow: FlowName | undefined): void {
-    this.run(w, flow ?? 'step', this.stepPassed ? (i) => i.when === 'settled' : () => true, true);
+    this.run(w, flow ?? 'step', this.stepPassed ? this.settledOnly : this.invariants, true);
   }
 
   /** After an action outside any flow (an event): the invariants that hold between any two steps. */
   afterAction(w: World, where: string): void {
-    this.run(w, where, (i) => i.when === 'every-step');
+    this.run(w, where, this.everyStep);
   }
 
   /** At the end of a run: everything, the settled invariants included. */
   atEnd(w: World): void {
-    this.run(w, 'end of scenario', () => true);
+    this.run(w, 'end of scenario', this.invariants);
   }
 
-  private run(w: World, step: string, which: (i: Invariant) => boolean, incremental = false): void {
+  /** Checks `which` (in the order of `invariants`, so the first breach is the one a full check reports first). */
+  private run(w: World, step: string, which: readonly Invariant[], incremental = false): void {
     this.stepPassed = false;
     if (!this.enabled || this.deferring) return;
     const now = w.vmChanges.cursor;
     const changed = incremental && this.passed?.w === w ? w.vmChanges.since(this.passed.at) : undefined;
     const locked = w.link.lockedTdis();
-    for (const inv of this.invariants) {
-      if (!which(inv)) continue;
-      const [breach] = breaches(w, inv, changed, locked);
+    for (const inv of which) {
+      const breach = breaches(w, inv, changed, locked)[0];
       if (breach) throw new InvariantViolation({ invariant: inv.id, number: inv.number, step, message: breach.message, objects: breach.objects, traceLength: w.tracer.length });
     }
     this.passed = { w, at: now };
