@@ -19,6 +19,7 @@ export function teeRanges(report: Uint8Array, guestRid: number): TeeMmioRange[] 
 }
 
 const placed = new BoundedCache<string, Map<number, readonly TeeMmioRange[]>>(256);
+const byRidMap = (): Map<number, readonly TeeMmioRange[]> => new Map();
 
 /**
  * teeRanges of a report held as hex (as the host and guest state keep it). Invariants ask after
@@ -27,7 +28,7 @@ const placed = new BoundedCache<string, Map<number, readonly TeeMmioRange[]>>(25
  * joined from it: V8 hashes a string once, a joined key on every lookup.
  */
 export function teeRangesOfHex(reportHex: string, guestRid: number): readonly TeeMmioRange[] {
-  const byRid = placed.get(reportHex, () => new Map());
+  const byRid = placed.get(reportHex, byRidMap);
   let ranges = byRid.get(guestRid);
   if (ranges === undefined) byRid.set(guestRid, (ranges = Object.freeze(place(fromHex(reportHex), guestRid))));
   return ranges;
