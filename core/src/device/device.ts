@@ -79,6 +79,11 @@ export class TdispDevice implements TdispResponder {
     return tdi.state;
   }
 
+  /** The keys (bus:device.function) of the TDIs that are CONFIG_LOCKED or RUN, in no particular order. */
+  lockedKeys(): string[] {
+    return this.model.locks.locked(this.model.state);
+  }
+
   /**
    * What the TDI at `requesterId` fixed at LOCK: its report and mmio_reporting_offset, while it
    * is CONFIG_LOCKED or RUN. Ground truth for invariants; no party reads it over the wire.

@@ -30,5 +30,6 @@ export function lock(ctx: TdiContext, request: TdispMessageOf<'LOCK_INTERFACE_RE
     startInterfaceNonce,
     p2pStreams: [],
   });
+  model.locks.noteLock(ctx.key);
   return { messageType: 'LOCK_INTERFACE_RESPONSE', startInterfaceNonce };
 }

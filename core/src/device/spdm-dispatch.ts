@@ -44,7 +44,9 @@ const SPDM_HEADER_SIZE = 4;
  * failure is InvalidRequest, sent at SPDM 1.2 when the request's own version is unreadable.
  */
 export function handleSpdmRequest(request: Uint8Array, protocols: PciSigProtocolHandlers): Uint8Array {
-  const [version = 0, code = 0] = request;
+  // Indexed, not destructured: destructuring a Uint8Array runs its iterator, on every exchange.
+  const version = request[0] ?? 0;
+  const code = request[1] ?? 0;
   const spdm1 = version >> 4 === 1;
   if (request.length >= SPDM_HEADER_SIZE && spdm1 && (code & SPDM_REQUEST_BIT) !== 0 && code !== SpdmRequestResponseCode.VENDOR_DEFINED_REQUEST) {
     return unsupportedRequest(version, code);

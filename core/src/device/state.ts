@@ -2,6 +2,7 @@ import type { SeededRandomState } from '../util/seeded-random.js';
 import type { DeviceInterfaceReport, TdiStateName } from '../wire/index.js';
 import type { DeviceConfig } from './config.js';
 import { type IdeKeyState, initialIdeState } from './ide-keys.js';
+import type { LockedIndex } from './locked-index.js';
 import { functionKey, isTdi, type Topology } from './topology.js';
 
 /**
@@ -50,6 +51,8 @@ export interface DeviceModel {
   readonly config: DeviceConfig;
   readonly topology: Topology;
   state: DeviceState;
+  /** Which TDIs are locked, kept as LOCK succeeds (derived from `state`, not part of it). */
+  readonly locks: LockedIndex;
 }
 
 export function initialState(config: DeviceConfig): DeviceState {

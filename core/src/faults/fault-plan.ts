@@ -41,6 +41,11 @@ export class FaultInjector {
     return this.state.counts[kind];
   }
 
+  /** A copy of the counts (cheaper than a whole snapshot: a run's report takes it once). */
+  get counts(): Record<FaultKind, number> {
+    return { ...this.state.counts };
+  }
+
   get fired(): readonly string[] {
     return this.state.fired;
   }

@@ -1,5 +1,6 @@
 import type { TeeMmioRange } from '../ports/mmio.js';
 import { MmioRangeAttribute, decodeDeviceInterfaceReport, fromHex, rangeBase } from '../wire/index.js';
+import { BoundedCache } from '../util/bounded-cache.js';
 
 /**
  * Where the VMM places a vPCI device's BARs in guest physical space: above 4 GiB (TDX requires
@@ -17,20 +18,19 @@ export function teeRanges(report: Uint8Array, guestRid: number): TeeMmioRange[] 
   return place(report, guestRid);
 }
 
-const placed = new Map<string, readonly TeeMmioRange[]>();
+const placed = new BoundedCache<string, Map<number, readonly TeeMmioRange[]>>(256);
+const byRidMap = (): Map<number, readonly TeeMmioRange[]> => new Map();
 
 /**
  * teeRanges of a report held as hex (as the host and guest state keep it). Invariants ask after
  * every step; a report never changes once fetched, so each (report, RID) is decoded once. The
- * cache is bounded: a run has a handful of reports.
+ * cache is bounded: a run has a handful of reports. Keyed by the state's own string, not a key
+ * joined from it: V8 hashes a string once, a joined key on every lookup.
  */
 export function teeRangesOfHex(reportHex: string, guestRid: number): readonly TeeMmioRange[] {
-  const key = `${guestRid}:${reportHex}`;
-  let ranges = placed.get(key);
-  if (ranges === undefined) {
-    if (placed.size >= 256) placed.clear();
-    placed.set(key, (ranges = Object.freeze(place(fromHex(reportHex), guestRid))));
-  }
+  const byRid = placed.get(reportHex, byRidMap);
+  let ranges = byRid.get(guestRid);
+  if (ranges === undefined) byRid.set(guestRid, (ranges = Object.freeze(place(fromHex(reportHex), guestRid))));
   return ranges;
 }
 

@@ -1,7 +1,7 @@
 import type { FlowName } from '../lifecycle/vocabulary.js';
 import type { StepObserver, StepRecord } from '../lifecycle/engine.js';
 import type { World } from '../world/world.js';
-import type { VmId } from '../model/ids.js';
+import type { Bdf, VmId } from '../model/ids.js';
 import type { VmChangesCursor } from '../world/vm-changes.js';
 import type { Breach, Invariant } from './invariant.js';
 
@@ -33,11 +33,20 @@ export class InvariantChecker implements StepObserver {
   private deferring = false;
   /** Where the world's VM change log stood when every invariant last passed on it. */
   private passed?: { readonly w: World; readonly at: VmChangesCursor };
+  /** The last check was after a step, and passed. */
+  private stepPassed = false;
 
   constructor(
     private readonly invariants: readonly Invariant[],
     private readonly enabled = true,
-  ) {}
+  ) {
+    this.everyStep = invariants.filter((i) => i.when === 'every-step');
+    this.settledOnly = invariants.filter((i) => i.when === 'settled');
+  }
+
+  /** The invariants by when they hold, sorted once: a run checks some of them 50 times. */
+  private readonly everyStep: readonly Invariant[];
+  private readonly settledOnly: readonly Invariant[];
 
   /**
    * Runs `batch` (steps on independent objects, such as creating every VM) and checks once after
@@ -55,31 +64,38 @@ export class InvariantChecker implements StepObserver {
 
   /** Between two steps only steps changed the world, so per-VM invariants look at the VMs they changed. */
   afterStep(w: World, record: StepRecord): void {
-    this.run(w, record.flow ? `${record.flow}/${record.step}` : record.step, (i) => i.when === 'every-step', true);
+    this.run(w, record.flow ? `${record.flow}/${record.step}` : record.step, this.everyStep, true);
+    this.stepPassed = this.enabled && !this.deferring;
   }
 
-  /** Right after a flow's last step: likewise only its steps changed the world. */
+  /**
+   * Right after a flow's last step: likewise only its steps changed the world. The engine calls
+   * it straight after that step's check, so when that passed the world is the one it passed on
+   * and only the settled invariants are left to check.
+   */
   settled(w: World, flow: FlowName | undefined): void {
-    this.run(w, flow ?? 'step', () => true, true);
+    this.run(w, flow ?? 'step', this.stepPassed ? this.settledOnly : this.invariants, true);
   }
 
   /** After an action outside any flow (an event): the invariants that hold between any two steps. */
   afterAction(w: World, where: string): void {
-    this.run(w, where, (i) => i.when === 'every-step');
+    this.run(w, where, this.everyStep);
   }
 
   /** At the end of a run: everything, the settled invariants included. */
   atEnd(w: World): void {
-    this.run(w, 'end of scenario', () => true);
+    this.run(w, 'end of scenario', this.invariants);
   }
 
-  private run(w: World, step: string, which: (i: Invariant) => boolean, incremental = false): void {
+  /** Checks `which` (in the order of `invariants`, so the first breach is the one a full check reports first). */
+  private run(w: World, step: string, which: readonly Invariant[], incremental = false): void {
+    this.stepPassed = false;
     if (!this.enabled || this.deferring) return;
     const now = w.vmChanges.cursor;
     const changed = incremental && this.passed?.w === w ? w.vmChanges.since(this.passed.at) : undefined;
-    for (const inv of this.invariants) {
-      if (!which(inv)) continue;
-      const [breach] = breaches(w, inv, changed);
+    const locked = w.link.lockedTdis();
+    for (const inv of which) {
+      const breach = breaches(w, inv, changed, locked)[0];
       if (breach) throw new InvariantViolation({ invariant: inv.id, number: inv.number, step, message: breach.message, objects: breach.objects, traceLength: w.tracer.length });
     }
     this.passed = { w, at: now };
@@ -87,11 +103,13 @@ export class InvariantChecker implements StepObserver {
 }
 
 /**
- * What `inv` finds: over the `changed` VMs alone when it reads only per-VM state and every
- * other VM passed before. A breach there is reported by the full check, so the report (which
- * breach comes first, its message) is the one the full check gives.
+ * What `inv` finds: over the `locked` TDIs alone when only a locked TDI can break it; over the
+ * `changed` VMs alone when it reads only per-VM state and every other VM passed before. A
+ * breach there is reported by the full check, so the report (which breach comes first, its
+ * message) is the one the full check gives.
  */
-function breaches(w: World, inv: Invariant, changed: ReadonlySet<VmId> | undefined): readonly Breach[] {
+function breaches(w: World, inv: Invariant, changed: ReadonlySet<VmId> | undefined, locked: readonly Bdf[]): readonly Breach[] {
+  if (inv.checkTdis) return inv.checkTdis(w, locked).length === 0 ? [] : inv.check(w);
   if (changed === undefined || inv.checkVms === undefined) return inv.check(w);
   return inv.checkVms(w, changed).length === 0 ? [] : inv.check(w);
 }

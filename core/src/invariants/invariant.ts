@@ -1,4 +1,4 @@
-import type { VmId } from '../model/ids.js';
+import type { Bdf, VmId } from '../model/ids.js';
 import type { World } from '../world/world.js';
 
 /** One way the world breaks an invariant: what, and the objects involved. */
@@ -25,4 +25,10 @@ export interface Invariant {
    * a step changed (World.vmChanges), all others having passed before.
    */
   checkVms?(w: World, vms: Iterable<VmId>): readonly Breach[];
+  /**
+   * For an invariant only a CONFIG_LOCKED or RUN TDI can break: the same check over `tdis`
+   * alone, in no particular order. The checker passes the locked TDIs (DeviceLink.lockedTdis),
+   * so a step on a platform of thousands of TDIs does not visit every one.
+   */
+  checkTdis?(w: World, tdis: readonly Bdf[]): readonly Breach[];
 }

@@ -1,4 +1,25 @@
+import type { Bdf } from '../model/ids.js';
+import type { Assignment } from '../world/platform.js';
+import type { World } from '../world/world.js';
 import type { Breach, Invariant } from './invariant.js';
+
+/** T=1 DMA of `assignments` that reaches memory of a VM that did not enable it. */
+function unenabledDma(w: World, assignments: Iterable<Assignment>): Breach[] {
+  const out: Breach[] = [];
+  for (const { tdi, vm } of assignments) {
+    if (w.link.tdiState(tdi) !== 'RUN' || !w.ports.iommu.t1Translates(vm, tdi)) continue;
+    if (!w.guests[vm]?.devices[tdi]?.dmaEnabled) out.push({ message: `T=1 DMA from ${tdi} (RUN) reaches ${vm}'s memory, but the guest did not enable DMA`, objects: [tdi, vm] });
+  }
+  return out;
+}
+
+/** The assignments of `tdis` (a TDI no VM has cannot reach a VM's memory). */
+function* assignmentsOf(w: World, tdis: readonly Bdf[]): Generator<Assignment> {
+  for (const tdi of tdis) {
+    const a = w.assignmentOf(tdi);
+    if (a) yield a;
+  }
+}
 
 /**
  * 3. T=1 DMA reaches guest memory only while the TDI is RUN and the guest enabled it. A TDI
@@ -10,12 +31,7 @@ export const t1DmaOnlyWhenEnabled: Invariant = {
   id: 't1-dma-only-when-run-and-enabled',
   description: 'T=1 DMA reaches guest memory only while the TDI is RUN and the guest enabled it.',
   when: 'every-step',
-  check(w) {
-    const out: Breach[] = [];
-    for (const { tdi, vm } of w.spec.assignments) {
-      if (w.link.tdiState(tdi) !== 'RUN' || !w.ports.iommu.t1Translates(vm, tdi)) continue;
-      if (!w.guests[vm]?.devices[tdi]?.dmaEnabled) out.push({ message: `T=1 DMA from ${tdi} (RUN) reaches ${vm}'s memory, but the guest did not enable DMA`, objects: [tdi, vm] });
-    }
-    return out;
-  },
+  check: (w) => unenabledDma(w, w.spec.assignments),
+  // Only a RUN TDI issues T=1 DMA, and RUN is a locked state.
+  checkTdis: (w, tdis) => unenabledDma(w, assignmentsOf(w, tdis)),
 };

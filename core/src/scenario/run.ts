@@ -84,7 +84,7 @@ export function runScenario(scenario: Scenario, plugin: LoadedPlugin, parent: De
     expectations,
     flows: d.flows,
     steps: d.engine.records,
-    faults: { counts: d.w.faults.snapshot().counts, fired: [...d.w.faults.fired] },
+    faults: { counts: d.w.faults.counts, fired: [...d.w.faults.fired] },
     ...(options.stateHash === false ? {} : { stateHash: d.w.hash() }),
   };
 }

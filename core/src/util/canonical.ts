@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * Canonical JSON of plain data: object keys sorted, bigints as `"0x…n"`-free hex strings tagged
@@ -106,5 +106,5 @@ class CanonicalWriter {
 
 /** SHA-256 (hex) of the canonical JSON of `value`. */
 export function canonicalHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+  return hash('sha256', canonicalJson(value));
 }

@@ -16,6 +16,8 @@ function copy(v: unknown): unknown {
   const proto: unknown = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) return structuredClone(v);
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) out[k] = copy(x);
+  // A plain record inherits nothing enumerable, so for…in visits exactly Object.entries' keys,
+  // in the same order, without building an array of pairs per record.
+  for (const k in v) out[k] = copy((v as Record<string, unknown>)[k]);
   return out;
 }

@@ -55,10 +55,11 @@ export function spdmInDoe(payload: Uint8Array): Uint8Array {
   const end = spdmEnd(payload);
   // Only up to 3 bytes of zero padding may follow; anything else is the SPDM layer's to reject.
   if (end === undefined || end > payload.length || payload.length - end >= 4) return payload;
-  // Every exchange passes here twice: a loop, not a view and a callback per byte, and a view of
-  // the message only when there is padding to leave out (making one costs more than decoding).
+  // Every exchange passes here twice: a loop, not a view and a callback per byte, and a copy of
+  // the message only when there is padding to leave out. Not a view: V8 keeps a small array on
+  // its heap until something asks for its buffer, and a view does, moving it (4× the copy).
   for (let i = end; i < payload.length; i++) if (payload[i] !== 0) return payload;
-  return end === payload.length ? payload : payload.subarray(0, end);
+  return end === payload.length ? payload : payload.slice(0, end);
 }
 
 function fromSpdm(bytes: Uint8Array, base: number, out: DecodedStack, options?: DecodeOptions): void {

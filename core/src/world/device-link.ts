@@ -1,5 +1,6 @@
 import type { TdispDevice } from '../device/device.js';
 import type { FunctionConfig } from '../device/config.js';
+import { functionKey } from '../device/topology.js';
 import type { DeviceEvent } from '../device/events.js';
 import type { FaultInjector } from '../faults/fault-plan.js';
 import { type Bdf, bdfOf } from '../model/ids.js';
@@ -44,6 +45,8 @@ function label(m: TdispMessage): string {
 export class DeviceLink {
   private readonly sites = new Map<Bdf, FunctionSite>();
   private readonly lockEpochs = new Map<Bdf, number>();
+  /** Each device with its functions' BDFs by their key in the device's state. */
+  private readonly keyed: { readonly device: TdispDevice; readonly bdfs: ReadonlyMap<string, Bdf> }[] = [];
 
   constructor(
     devices: readonly TdispDevice[],
@@ -53,7 +56,13 @@ export class DeviceLink {
     for (const device of devices) {
       const segment = device.config.segment ?? 0;
       const dsm = bdfOf(device.config.functions[0]?.requesterId ?? 0, segment);
-      for (const fn of device.config.functions) this.sites.set(bdfOf(fn.requesterId, segment), { device, requesterId: fn.requesterId, dsm, fn });
+      const bdfs = new Map<string, Bdf>();
+      for (const fn of device.config.functions) {
+        const bdf = bdfOf(fn.requesterId, segment);
+        this.sites.set(bdf, { device, requesterId: fn.requesterId, dsm, fn });
+        bdfs.set(functionKey(fn.requesterId), bdf);
+      }
+      this.keyed.push({ device, bdfs });
     }
   }
 
@@ -136,6 +145,13 @@ export class DeviceLink {
   tdiState(tdi: Bdf): string {
     const s = this.site(tdi);
     return s.device.tdiState(s.requesterId);
+  }
+
+  /** The TDIs that are CONFIG_LOCKED or RUN, in no particular order, found without visiting the others. */
+  lockedTdis(): Bdf[] {
+    const out: Bdf[] = [];
+    for (const { device, bdfs } of this.keyed) for (const key of device.lockedKeys()) out.push(bdfs.get(key) as Bdf);
+    return out;
   }
 
   /** The report and reporting offset `tdi` locked with, while it is CONFIG_LOCKED or RUN. */

@@ -6,6 +6,8 @@ export interface VmChangesCursor {
   readonly at: number;
 }
 
+const NONE: ReadonlySet<VmId> = new Set();
+
 /**
  * Which VMs' own state (KVM's kill and teardown records, the guest's view of its devices) may
  * have changed, as a log each writer appends its VM to. An observer that checks per-VM rules
@@ -34,6 +36,8 @@ export class VmChanges {
   /** The VMs marked after `from`; undefined when every VM may have changed since (no cursor, or a new epoch). */
   since(from: VmChangesCursor | undefined): ReadonlySet<VmId> | undefined {
     if (from?.epoch !== this.epoch) return undefined;
+    // Most steps change no VM: no set made for them.
+    if (from.at === this.log.length) return NONE;
     return new Set(this.log.slice(from.at));
   }
 }

@@ -130,7 +130,14 @@ export class DevsecTsm implements TsmPort {
       offset += r.value.portion.length;
       if (r.value.remainderLength === 0) break;
     }
-    return ok(Uint8Array.from(parts.flatMap((p) => [...p])));
+    // `offset` has summed the portions: one copy of each, not an array of every byte.
+    const report = new Uint8Array(offset);
+    let at = 0;
+    for (const p of parts) {
+      report.set(p, at);
+      at += p.length;
+    }
+    return ok(report);
   }
 
   stop(tdi: Bdf): FwResult {

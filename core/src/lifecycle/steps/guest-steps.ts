@@ -5,7 +5,6 @@ import { teeRangesOfHex } from '../../host/mmio-layout.js';
 import { vmUsable } from '../../host/kvm.js';
 import { Errno, errno } from '../../host/errno.js';
 import { type FwResult, OK, fail } from '../../ports/result.js';
-import { toHex } from '../../wire/index.js';
 import type { World } from '../../world/world.js';
 import type { StepImpl, StepResult, TdiTarget } from './step.js';
 import { tdiTarget } from './step.js';
@@ -57,8 +56,7 @@ export const guestSteps = {
       const r = w.ports.attestation.getEvidence(x.vm, x.tdi);
       if (!r.ok) return r;
       const e = relayEvidence(w, x.tdi, r.value);
-      const blobs = { certificates: toHex(e.certificates), measurements: toHex(e.measurements), interfaceReport: toHex(e.interfaceReport) };
-      d.evidence = { blobs, digests: e.digests, freshness: e.freshness, lockEpoch: w.link.lockEpoch(x.tdi) };
+      d.evidence = { blobs: e.blobs, digests: e.digests, freshness: e.freshness, lockEpoch: w.link.lockEpoch(x.tdi) };
       d.verified = false;
       return OK;
     }),

@@ -219,6 +219,29 @@ function compileReader<T>(entries: readonly (readonly [string, Codec<unknown>])[
   );
 }
 
+type FieldWriter = Codec<unknown>['write'];
+
+/**
+ * The writer of one struct, straight-line like its reader: a loop over `entries` that
+ * destructured each pair and branched on the codec's kind cost a third of an encode. A field
+ * left undefined is written as its zero when reserved, skipped when optional, else missing.
+ */
+function compileWriter(entries: readonly (readonly [string, Codec<unknown>])[]): (w: ByteWriter, rec: Record<string, unknown>) => void {
+  const lines = entries.map(([k, c], i) => {
+    const name = JSON.stringify(k);
+    if (c.spread) return `writes[${i}](w, rec, ${name});`;
+    const absent = c.reserved ? `writes[${i}](w, zeros[${i}], ${name});` : c.optional ? '' : `throw missing(${name});`;
+    return `x = rec.${k}; if (x === undefined) { ${absent} } else writes[${i}](w, x, ${name});`;
+  });
+  const body = `return function writeStruct(w, rec) { let x; ${lines.join(' ')} };`;
+  const make = new Function('writes', 'zeros', 'missing', body) as (writes: FieldWriter[], zeros: unknown[], missing: (k: string) => Error) => (w: ByteWriter, rec: Record<string, unknown>) => void;
+  return make(
+    entries.map(([, c]) => c.write.bind(c)),
+    entries.map(([, c]) => c.zero),
+    (k) => new WireEncodeError(k, 'missing'),
+  );
+}
+
 /** Reads the count field that precedes `f`; a failure names it `f` + `suffix`. */
 function countOf(r: ByteReader, count: Codec<number>, f: string, suffix: string): number {
   try {
@@ -326,21 +349,7 @@ export type StructValue<F extends object> = Simplify<
 export function struct<F extends Fields>(fields: F): Codec<StructValue<F>> {
   const entries = Object.entries(fields) as [string, Codec<unknown>][];
   const readFields = compileReader<StructValue<F>>(entries);
-  const writeFields = (w: ByteWriter, rec: Record<string, unknown>) => {
-    for (const [k, c] of entries) {
-      if (c.spread) {
-        c.write(w, rec, k);
-        continue;
-      }
-      const x = rec[k];
-      if (x === undefined) {
-        if (c.reserved) c.write(w, c.zero, k);
-        else if (!c.optional) throw new WireEncodeError(k, 'missing');
-        continue;
-      }
-      c.write(w, x, k);
-    }
-  };
+  const writeFields = compileWriter(entries);
   const properties: Record<string, unknown> = {};
   const required: string[] = [];
   for (const [k, c] of entries) {

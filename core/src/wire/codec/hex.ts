@@ -1,5 +1,6 @@
 import { WireEncodeError } from './errors.js';
 
+const PLAIN = /^[0-9a-fA-F]*$/;
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** Lower-case hex of `bytes`, no separators. */
@@ -14,7 +15,8 @@ export function toHex(bytes: Uint8Array): string {
  * from dumps. Throws WireEncodeError naming the character offset of the first bad character.
  */
 export function fromHex(text: string, field = 'hex'): Uint8Array {
-  const clean = text.replace(/0x/gi, '').replace(/[\s:-]/g, '');
+  // Hex as teeio writes it (state, evidence, relayed messages) needs no cleaning.
+  const clean = PLAIN.test(text) ? text : text.replace(/0x/gi, '').replace(/[\s:-]/g, '');
   const bad = /[^0-9a-fA-F]/.exec(clean);
   if (bad) throw new WireEncodeError(field, `not hex: '${bad[0]}' at character ${bad.index}`);
   if (clean.length % 2 !== 0) throw new WireEncodeError(field, `odd number of hex digits (${clean.length})`);

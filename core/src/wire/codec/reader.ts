@@ -13,10 +13,12 @@ export interface DecodeOptions {
  * A cursor over a byte buffer that knows the layer it decodes, so every failure it raises
  * carries the layer, the absolute offset of the field and the field's name.
  */
+const NO_WARNINGS: ReservedWarning[] = [];
+
 export class ByteReader {
   offset = 0;
-  readonly warnings: ReservedWarning[] = [];
   readonly strict: boolean;
+  private found: ReservedWarning[] | undefined;
 
   constructor(
     readonly bytes: Uint8Array,
@@ -24,6 +26,14 @@ export class ByteReader {
     options: DecodeOptions = {},
   ) {
     this.strict = options.strict ?? false;
+  }
+
+  /**
+   * The reserved fields found non-zero so far. Almost no message has one: until the first, every
+   * reader shares one empty list instead of making its own (a decode makes a reader per layer).
+   */
+  get warnings(): ReservedWarning[] {
+    return this.found ?? NO_WARNINGS;
   }
 
   get remaining(): number {
@@ -78,7 +88,7 @@ export class ByteReader {
   /** Records a non-zero reserved field, or rejects it in strict mode. */
   reserved(field: string, at: number, value: string): void {
     if (this.strict) this.fail(field, 'reserved', `reserved field holds ${value}`, at);
-    this.warnings.push({ layer: this.layer, offset: at, field, value });
+    (this.found ??= []).push({ layer: this.layer, offset: at, field, value });
   }
 
   /** Fails when bytes remain: every layout here knows exactly where it ends. */
