@@ -1,6 +1,7 @@
 import { clonePlain } from '../util/clone.js';
 import type { DeviceConfig } from './config.js';
 import { validateDeviceConfig } from './config-validate.js';
+import { RecordOwnership } from './copy-on-write.js';
 import { LockedIndex } from './locked-index.js';
 import { type DeviceModel, type DeviceState, initialState } from './state.js';
 import { IMPLEMENTED_REQUESTS } from './tdisp-requests.js';
@@ -26,6 +27,6 @@ export class DeviceBlueprint {
 
   /** A fresh model: the shared configuration and topology, a copy of the initial state. */
   model(): DeviceModel {
-    return { config: this.config, topology: this.topology, state: clonePlain(this.initial), locks: new LockedIndex() };
+    return { config: this.config, topology: this.topology, state: clonePlain(this.initial), locks: new LockedIndex(), ownership: new RecordOwnership() };
   }
 }

@@ -1,8 +1,9 @@
 import type { FunctionConfig } from './config.js';
 import { barCanDecodeAt } from './config-validate.js';
 import { isSecure, makeInsecure, streamKey, TDI_IDE_PORT } from './ide-keys.js';
-import { functionRecord, type DeviceModel } from './state.js';
-import { enterError } from './tdi-state-machine.js';
+import { writableFunction, writableStream } from './copy-on-write.js';
+import { functionRecord, type DeviceModel, type TdiRecord } from './state.js';
+import { enterError, isLocked } from './tdi-state-machine.js';
 import { barOf, functionAt, functionKey, keyAt, resetScope } from './topology.js';
 
 /**
@@ -30,9 +31,10 @@ export type DeviceEventKind = DeviceEvent['kind'];
 
 /** Sends the TDIs of `keys` that are locked to ERROR; returns those that moved. */
 function errorTdis(model: DeviceModel, keys: readonly string[]): string[] {
+  // Read first: an event that moves no TDI (most of a search's) writes, so copies, nothing.
   return keys.filter((key) => {
     const tdi = functionRecord(model, key).tdi;
-    return tdi !== undefined && enterError(tdi);
+    return tdi !== undefined && isLocked(tdi) && enterError(writableFunction(model, key).tdi as TdiRecord);
   });
 }
 
@@ -50,7 +52,7 @@ function writeBar(model: DeviceModel, fn: FunctionConfig, index: number, address
   if (!bar) throw new RangeError(`${functionKey(fn.requesterId)} has no BAR${index}`);
   if (address === undefined) return;
   if (!barCanDecodeAt(bar, address)) throw new RangeError(`BAR${index} cannot decode at 0x${address.toString(16)}`);
-  functionRecord(model, functionKey(fn.requesterId)).barAddresses[String(index)] = address;
+  writableFunction(model, functionKey(fn.requesterId)).barAddresses[String(index)] = address;
 }
 
 type EventHandler<K extends DeviceEventKind> = (model: DeviceModel, event: Extract<DeviceEvent, { kind: K }>) => string[];
@@ -66,7 +68,7 @@ const handlers: { [K in DeviceEventKind]: EventHandler<K> } = {
     return own(model, e.requesterId);
   },
   IDE_STREAM_INSECURE: (model, e) => {
-    const stream = model.state.ide[streamKey(e.portIndex, e.streamId)];
+    const stream = writableStream(model, streamKey(e.portIndex, e.streamId));
     if (!stream) throw new RangeError(`the DSM has no IDE stream ${e.streamId} on port ${e.portIndex}`);
     makeInsecure(stream);
     return errorTdisOnInsecureStreams(model);

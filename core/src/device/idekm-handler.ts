@@ -7,6 +7,7 @@ import {
   KpAckStatus,
   type KpAckStatusName,
 } from '../wire/index.js';
+import { writableStream } from './copy-on-write.js';
 import { errorTdisOnInsecureStreams } from './events.js';
 import { type IdeSubStreamKeys, keySetGo, keySetStop, programKey, streamKey, subStreamKeys } from './ide-keys.js';
 import type { DeviceModel } from './state.js';
@@ -26,7 +27,7 @@ type StreamRequest = IdeKmMessageOf<'KEY_PROG' | 'K_SET_GO' | 'K_SET_STOP'>;
 /** The sub-stream a request addresses: the port must exist, then the stream, then PR/NPR/CPL in it. */
 function target(model: DeviceModel, request: StreamRequest): IdeSubStreamKeys | KpAckStatusName {
   if (request.portIndex > model.config.ide.maxPortIndex) return 'UNSUPPORTED_PORT_INDEX';
-  const stream = model.state.ide[streamKey(request.portIndex, request.streamId)];
+  const stream = writableStream(model, streamKey(request.portIndex, request.streamId));
   return (stream && subStreamKeys(stream, request.keySubStream)) ?? 'UNSUPPORTED_VALUE';
 }
 

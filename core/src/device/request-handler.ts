@@ -32,5 +32,7 @@ export interface TdiContext {
 export interface RequestHandler<N extends TdispRequestType> {
   /** The states the request is legal in; any other gives INVALID_INTERFACE_STATE, checked first. */
   readonly states: readonly TdiStateName[];
+  /** The handler only reads the TDI's record: the device need not take its own copy (copy-on-write.ts). */
+  readonly reads?: true;
   handle(ctx: TdiContext, request: TdispMessageOf<N>): TdispReply;
 }

@@ -2,6 +2,7 @@ import type { SeededRandomState } from '../util/seeded-random.js';
 import type { DeviceInterfaceReport, TdiStateName } from '../wire/index.js';
 import type { DeviceConfig } from './config.js';
 import { type IdeKeyState, initialIdeState } from './ide-keys.js';
+import type { RecordOwnership } from './copy-on-write.js';
 import type { LockedIndex } from './locked-index.js';
 import { functionKey, isTdi, type Topology } from './topology.js';
 
@@ -53,6 +54,8 @@ export interface DeviceModel {
   state: DeviceState;
   /** Which TDIs are locked, kept as LOCK succeeds (derived from `state`, not part of it). */
   readonly locks: LockedIndex;
+  /** Which records of `state` are the device's own to write, and which a snapshot shares. */
+  readonly ownership: RecordOwnership;
 }
 
 export function initialState(config: DeviceConfig): DeviceState {
@@ -65,7 +68,7 @@ export function initialState(config: DeviceConfig): DeviceState {
   return { rng: { seed: String(config.seed), counter: 0 }, entropyFailures: 0, functions, ide: initialIdeState(config.ide) };
 }
 
-/** The record of the function at `key`; the key comes from the topology, so it exists. */
+/** The record of the function at `key`, to read (writableFunction to change it); the key comes from the topology, so it exists. */
 export function functionRecord(model: DeviceModel, key: string): FunctionRecord {
   const record = model.state.functions[key];
   if (!record) throw new Error(`internal: no state for function ${key}`);

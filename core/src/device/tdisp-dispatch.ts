@@ -12,7 +12,8 @@ import {
   type TdispRequestType,
 } from '../wire/index.js';
 import { failure, isFailure, type RequestHandler, type TdiContext, type TdispFailure, type TdispReply } from './request-handler.js';
-import { functionRecord, type DeviceModel } from './state.js';
+import { writableFunction } from './copy-on-write.js';
+import { functionRecord, type DeviceModel, type TdiRecord } from './state.js';
 import { requestHandlers } from './tdisp-requests.js';
 import { interfaceIdKey } from './topology.js';
 import { tryDecode } from './try-decode.js';
@@ -52,6 +53,12 @@ function tdiContext(model: DeviceModel, header: TdispHeader): TdiContext | undef
   return fn && record.tdi && { model, key, fn, record, tdi: record.tdi };
 }
 
+/** `ctx` with the device's own copy of the TDI's record, for a handler that writes it (copy-on-write.ts). */
+function writable(ctx: TdiContext): TdiContext {
+  const record = writableFunction(ctx.model, ctx.key);
+  return record === ctx.record ? ctx : { ...ctx, record, tdi: record.tdi as TdiRecord };
+}
+
 /** [E]'s order: message type, size, version, then the interface, then the state and the request's own rules. */
 function answer(model: DeviceModel, header: TdispHeader, request: Uint8Array): TdispReply {
   const name = supportedRequest(model, header.messageType);
@@ -63,7 +70,8 @@ function answer(model: DeviceModel, header: TdispHeader, request: Uint8Array): T
   if (!ctx) return failure('INVALID_INTERFACE');
   const handler = requestHandlers[name] as RequestHandler<typeof name>;
   if (!handler.states.includes(ctx.tdi.state)) return failure('INVALID_INTERFACE_STATE');
-  return handler.handle(ctx, message as never);
+  // A request refused above wrote nothing; only a handler that writes gets (and may copy) the record.
+  return handler.handle(handler.reads ? ctx : writable(ctx), message as never);
 }
 
 /** [E]: the ERROR echoes the request's version (mismatched or not) and function_id; the reserved bytes are zero. */

@@ -96,12 +96,12 @@ type HandlerTable = { [N in Exclude<TdispRequestType, 'VDM_REQUEST'>]: RequestHa
 
 export const requestHandlers: HandlerTable = {
   // Answered in any state and, unlike [E], without re-initialising the interface.
-  GET_TDISP_VERSION: { states: ANY_STATE, handle: () => ({ messageType: 'TDISP_VERSION', versionNumEntries: [TDISP_VERSION_10] }) },
-  GET_TDISP_CAPABILITIES: { states: ANY_STATE, handle: (ctx) => capabilities(ctx.model.config.capabilities) },
+  GET_TDISP_VERSION: { states: ANY_STATE, reads: true, handle: () => ({ messageType: 'TDISP_VERSION', versionNumEntries: [TDISP_VERSION_10] }) },
+  GET_TDISP_CAPABILITIES: { states: ANY_STATE, reads: true, handle: (ctx) => capabilities(ctx.model.config.capabilities) },
   LOCK_INTERFACE_REQUEST: { states: ['CONFIG_UNLOCKED'], handle: lock },
   // Only while locked ([R], spec); [E] serves reports in any state, a known deviation.
-  GET_DEVICE_INTERFACE_REPORT: { states: LOCKED_STATES, handle: report },
-  GET_DEVICE_INTERFACE_STATE: { states: ANY_STATE, handle: (ctx) => ({ messageType: 'DEVICE_INTERFACE_STATE', tdiState: TdiState[ctx.tdi.state] }) },
+  GET_DEVICE_INTERFACE_REPORT: { states: LOCKED_STATES, reads: true, handle: report },
+  GET_DEVICE_INTERFACE_STATE: { states: ANY_STATE, reads: true, handle: (ctx) => ({ messageType: 'DEVICE_INTERFACE_STATE', tdiState: TdiState[ctx.tdi.state] }) },
   START_INTERFACE_REQUEST: { states: ['CONFIG_LOCKED'], handle: start },
   // Legal in every state (spec; tee-io-validator); [E] refuses it in CONFIG_UNLOCKED.
   STOP_INTERFACE_REQUEST: {

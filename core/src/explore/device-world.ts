@@ -1,8 +1,8 @@
 import type { DeviceSnapshot } from '../device/snapshot.js';
 import { DeviceHost, type HostTdi } from './device-host.js';
 import type { DeviceExploreModel, DeviceModelEventKind, DeviceStep } from './device-model.js';
-import type { Expansion, ExplorerWorld, Initial, Successor } from './explorer-world.js';
-import { deviceStateKey } from './tdi-symmetry.js';
+import type { Expansion, ExplorerWorld, Initial, StateKey, Successor } from './explorer-world.js';
+import { DeviceStateKeys } from './tdi-symmetry.js';
 
 /** A state of a device model: the device, the host's per-TDI tuple, and the budgets left. */
 export interface DeviceExploreState {
@@ -34,11 +34,14 @@ export class DeviceWorld implements ExplorerWorld<DeviceExploreState> {
   /** The TDIs' codes after the last event, rewritten in place (most events do not fire). */
   private readonly now: number[];
 
+  private readonly keys: DeviceStateKeys;
+
   constructor(
     private readonly model: DeviceExploreModel,
-    private readonly symmetric: boolean,
+    symmetric: boolean,
   ) {
     this.host = new DeviceHost(model);
+    this.keys = new DeviceStateKeys(model.device.tdis, model.events.map((e) => e.max ?? 1), symmetric);
     this.kinds = model.events.map((e) => e.fire);
     this.now = Array.from({ length: model.device.tdis }, () => 0);
   }
@@ -53,10 +56,10 @@ export class DeviceWorld implements ExplorerWorld<DeviceExploreState> {
     this.readCodes();
     const state = this.capture(budgets);
     this.held = state;
-    return { key: deviceStateKey(state.codes, budgets, this.symmetric), state, firmwareErrors: [] };
+    return { key: this.keys.key(state.codes, budgets), state, firmwareErrors: [] };
   }
 
-  expand(s: DeviceExploreState, known?: (key: string) => boolean): Expansion<DeviceExploreState> {
+  expand(s: DeviceExploreState, known?: (key: StateKey) => boolean): Expansion<DeviceExploreState> {
     const successors: Successor<DeviceExploreState>[] = [];
     const kinds = this.kinds.length;
     for (let e = 0; e < s.budgets.length; e += 1) {
@@ -71,7 +74,7 @@ export class DeviceWorld implements ExplorerWorld<DeviceExploreState> {
       this.held = undefined;
       const budgets = s.budgets.slice();
       budgets[e] = (budgets[e] as number) - 1;
-      const key = deviceStateKey(this.now, budgets, this.symmetric);
+      const key = this.keys.key(this.now, budgets);
       // Most successors are visited already: copying the device for them would be wasted.
       successors.push({ event: e, fired: true, key, ...(known?.(key) ? {} : { state: this.capture(budgets) }), firmwareErrors });
     }

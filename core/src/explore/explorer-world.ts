@@ -1,5 +1,8 @@
 import type { Violation } from '../invariants/checker.js';
 
+/** A visited-set key: a world's canonical state, as text or (where it fits) a number. */
+export type StateKey = string | number;
+
 /**
  * What the search needs of a world to explore, whatever the model's kind: the initial state and
  * the successors of a state. A scenario model's world is a whole teeio world on one plugin
@@ -14,7 +17,7 @@ export interface ExplorerWorld<S> {
    * which keys the search has visited: a world may skip copying those states (workers, which
    * do not see the visited set, copy every state).
    */
-  expand(state: S, known?: (key: string) => boolean): Expansion<S>;
+  expand(state: S, known?: (key: StateKey) => boolean): Expansion<S>;
 }
 
 /** A firmware (or device) call that returned an error code, by its operation. */
@@ -29,7 +32,7 @@ export interface Successor<S> {
   /** The event changed the state (otherwise it could not fire: no transition). */
   readonly fired: boolean;
   /** The visited-set key (abstracted when reducing), remaining budgets included. */
-  readonly key: string;
+  readonly key: StateKey;
   /**
    * The state reached, when the search may keep it: a world leaves it out where the event did
    * not fire, where it sent that state before (the search reads successors in order, so it has
@@ -48,7 +51,7 @@ export interface Expansion<S> {
 
 /** The start of the search, or the violation that stopped it there. */
 export interface Initial<S> {
-  readonly key: string;
+  readonly key: StateKey;
   readonly state: S;
   readonly violation?: Violation;
   readonly firmwareErrors: readonly FirmwareError[];

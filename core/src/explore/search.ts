@@ -1,4 +1,4 @@
-import type { Expansion, Initial, Successor } from './explorer-world.js';
+import type { Expansion, Initial, StateKey, Successor } from './explorer-world.js';
 import type { ExploreVerdict, FoundDeadlock, FoundViolation, ReachedFirmwareError, TraceStep } from './result.js';
 
 /** Expands a BFS level: one Expansion per state, in order (in this thread or across workers). */
@@ -48,7 +48,7 @@ interface Queued<S> {
  * that breaks an invariant is recorded and not expanded.
  */
 export class Search<S, T extends TraceStep> {
-  private readonly ids = new Map<string, number>();
+  private readonly ids = new Map<StateKey, number>();
   /** Per state id: the id it was first reached from, and the event that reached it. */
   private readonly parent: number[] = [];
   private readonly via: number[] = [];
@@ -66,7 +66,7 @@ export class Search<S, T extends TraceStep> {
   ) {}
 
   /** A key the search has visited (worlds that expand in this thread need not copy those states). */
-  readonly known = (key: string): boolean => this.ids.has(key);
+  readonly known = (key: StateKey): boolean => this.ids.has(key);
 
   async run(initial: Initial<S>, expandLevel: ExpandLevel<S>): Promise<ExploreVerdict<T>> {
     this.add(initial.key, -1, -1);
@@ -112,7 +112,7 @@ export class Search<S, T extends TraceStep> {
     return !this.complete;
   }
 
-  private add(key: string, from: number, event: number): number {
+  private add(key: StateKey, from: number, event: number): number {
     const id = this.parent.length;
     this.ids.set(key, id);
     this.parent.push(from);

@@ -1,5 +1,10 @@
+import type { StateKey } from './explorer-world.js';
+
+/** A TDI's code (device-host.ts): TDI state (0..3) × 4 + report read × 2 + MMIO mapped. */
+const CODES = 16;
+
 /**
- * The visited-set key of a device-model state: per TDI, its tuple (TDI state, report read,
+ * The visited-set keys of a device model's states: per TDI, its tuple (TDI state, report read,
  * MMIO mapped: one code) and its remaining budgets; with the symmetry reduction, the tuples sorted.
  *
  * Why sorting is sound (the key then names an orbit of states under permutations of the TDIs,
@@ -19,18 +24,56 @@
  *  π, so the reduced search reaches a state exactly when the full one reaches a permutation of it.
  * Without the reduction the tuples stay in TDI order: the key is SPIN's state vector.
  */
-export function deviceStateKey(codes: readonly number[], budgets: readonly number[], symmetric: boolean): string {
-  const n = codes.length;
-  const width = budgets.length / n + 1;
-  // Tuple i as character codes: 'A' + its code, then 'a' + each budget (16 at most).
-  const chars = new Array<number>(n * width);
-  for (let i = 0; i < n; i += 1) {
-    chars[i * width] = 65 + (codes[i] as number);
-    for (let k = 1; k < width; k += 1) chars[i * width + k] = 97 + (budgets[i * (width - 1) + k - 1] as number);
+export class DeviceStateKeys {
+  /** How many values one TDI's tuple takes: 16 codes (4 TDI states × rep × map) × each budget's 0..max. */
+  private readonly tuples: number;
+  /** The key is a number (a mixed-radix encoding of the tuples) when every key fits in 2^53. */
+  private readonly numeric: boolean;
+  private readonly values: number[];
+
+  constructor(
+    private readonly tdis: number,
+    private readonly maxima: readonly number[],
+    private readonly symmetric: boolean,
+  ) {
+    this.tuples = maxima.reduce((t, max) => t * (max + 1), CODES);
+    this.numeric = this.tuples ** tdis <= Number.MAX_SAFE_INTEGER;
+    this.values = new Array<number>(tdis).fill(0);
   }
-  const key = String.fromCharCode(...chars);
-  if (!symmetric || n === 1) return key;
-  const tuples: string[] = [];
-  for (let i = 0; i < n; i += 1) tuples.push(key.slice(i * width, (i + 1) * width));
-  return tuples.sort().join('');
+
+  /** The key of the state with these codes (per TDI) and budgets (per TDI, per event). */
+  key(codes: readonly number[], budgets: readonly number[]): StateKey {
+    return this.numeric ? this.number(codes, budgets) : this.text(codes, budgets);
+  }
+
+  /** The tuples as digits of one number (a number-keyed visited set is far cheaper than strings). */
+  private number(codes: readonly number[], budgets: readonly number[]): number {
+    const { tdis, maxima, values } = this;
+    const events = maxima.length;
+    for (let i = 0; i < tdis; i += 1) {
+      let t = codes[i] as number;
+      for (let k = 0; k < events; k += 1) t = t * ((maxima[k] as number) + 1) + (budgets[i * events + k] as number);
+      values[i] = t;
+    }
+    if (this.symmetric) values.sort((a, b) => a - b);
+    let key = 0;
+    for (const t of values) key = key * this.tuples + t;
+    return key;
+  }
+
+  /** Tuple i as character codes: 'A' + its code, then 'a' + each budget (16 at most). */
+  private text(codes: readonly number[], budgets: readonly number[]): string {
+    const n = this.tdis;
+    const width = this.maxima.length + 1;
+    const chars = new Array<number>(n * width);
+    for (let i = 0; i < n; i += 1) {
+      chars[i * width] = 65 + (codes[i] as number);
+      for (let k = 1; k < width; k += 1) chars[i * width + k] = 97 + (budgets[i * (width - 1) + k - 1] as number);
+    }
+    const key = String.fromCharCode(...chars);
+    if (!this.symmetric || n === 1) return key;
+    const tuples: string[] = [];
+    for (let i = 0; i < n; i += 1) tuples.push(key.slice(i * width, (i + 1) * width));
+    return tuples.sort().join('');
+  }
 }

@@ -1,14 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cloneDeviceState } from '../../src/device/snapshot.js';
+import { cloneFunction, cloneStream } from '../../src/device/record-clone.js';
 import { defaultDevice, LockInterfaceFlag, MmioRangeAttribute, type TdispDevice } from '../../src/index.js';
 import { IFV, ideKm, KEY, keySubStream, readyDevice, SUB_STREAMS, Tdi } from './helpers.js';
 
 /**
- * The explorer's hand-written clone of the device state against structuredClone, on states
- * reached by random requests and events (locks with nonces and reports, RUN with P2P streams and
- * changed MMIO attributes, ERROR, key slots stopped, BARs moved): equal to structuredClone's copy,
- * and sharing no object or byte array with its source (the device mutates them in place).
+ * Snapshots share records with the device (copy-on-write.ts), on states reached by random
+ * requests and events (locks with nonces and reports, RUN with P2P streams and changed MMIO
+ * attributes, ERROR, key slots programmed and stopped, streams gone insecure, BARs moved): the
+ * hand-written record copies equal structuredClone's and share nothing with their source (the
+ * device mutates records in place), no write reaches a snapshot, and restoring gives back
+ * exactly the state taken.
  */
 
 /** The default device with two VFs: the PF 01:00.0 and VFs 01:00.1, 01:00.2, all TDIs. */
@@ -35,6 +37,12 @@ const steps: fc.Arbitrary<Step> = fc.oneof(
   }),
   fc.tuple(rid, fc.constantFrom('FLR' as const, 'BME_CLEAR' as const, 'DEVICE_ERROR' as const)).map(([r, kind]): Step => (d) => void d.apply({ kind, requesterId: r })),
   fc.constant<Step>((d) => void d.apply({ kind: 'ENTROPY_FAILURE' })),
+  // BAR 0 moved by a whole BAR size, or written with the address it has.
+  fc.tuple(rid, fc.nat(1)).map(([r, k]): Step => (d) => {
+    const bar = d.config.functions.find((f) => f.requesterId === r)?.bars.find((b) => b.index === 0);
+    if (bar) d.apply({ kind: 'BAR_WRITE', requesterId: r, bar: 0, address: bar.address + BigInt(k) * bar.size });
+  }),
+  fc.nat(7).map((k): Step => (d) => void d.apply({ kind: 'IDE_STREAM_INSECURE', portIndex: k % (d.config.ide.maxPortIndex + 1), streamId: 0 })),
   fc.nat(SUB_STREAMS.length - 1).map((k): Step => (d) => void ideKm(d, { objectId: 'K_SET_STOP', streamId: 0, keySubStream: keySubStream('TX', k % 3), portIndex: 0 })),
   // A key programmed but not started: only the slot's `programmed` changes.
   fc.tuple(fc.nat(2), fc.constantFrom('K0' as const, 'K1' as const)).map(([k, set]): Step => (d) => void ideKm(d, { objectId: 'KEY_PROG', streamId: 0, keySubStream: keySubStream('TX', k, set), portIndex: 0, key: KEY, ifv: IFV })),
@@ -49,19 +57,34 @@ function objectsOf(v: unknown, into = new Set<object>()): Set<object> {
 }
 
 describe('the device state clone (property)', () => {
-  it('equals structuredClone and shares no mutable object with its source', () => {
+  it('record copies equal structuredClone and share no mutable object with their source', () => {
     fc.assert(
       fc.property(fc.array(steps, { maxLength: 30 }), (script) => {
         const device = readyDevice(defaultDevice(2));
         for (const step of script) step(device);
-        const source = device.snapshot();
-        const copy = cloneDeviceState(source);
-        expect(copy).toEqual(structuredClone(source));
-        const shared = [...objectsOf(copy)].filter((o) => objectsOf(source).has(o));
-        expect(shared).toEqual([]);
+        const { functions, ide } = device.snapshot();
+        const pairs = [...Object.values(functions).map((r) => [r, cloneFunction(r)]), ...Object.values(ide).map((r) => [r, cloneStream(r)])];
+        for (const [source, copy] of pairs) {
+          expect(copy).toEqual(structuredClone(source));
+          expect([...objectsOf(copy)].filter((o) => objectsOf(source).has(o))).toEqual([]);
+        }
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('taking and restoring copy no record; a write copies only the record it writes', () => {
+    const device = readyDevice(defaultDevice(2));
+    const taken = device.snapshot();
+    device.restore(taken);
+    new Tdi(device, RIDS[1]).lock();
+    const after = device.snapshot();
+    // The VF locked has a record of its own now; the PF, the other VF and every stream are shared.
+    expect(Object.keys(after.functions).filter((k) => after.functions[k] !== taken.functions[k])).toEqual(['01:00.1']);
+    expect(Object.keys(after.ide).filter((k) => after.ide[k] !== taken.ide[k])).toEqual([]);
+    expect(new Tdi(device, RIDS[1]).state()).toBe('CONFIG_LOCKED');
+    device.restore(taken);
+    expect(new Tdi(device, RIDS[1]).state()).toBe('CONFIG_UNLOCKED');
   });
 
   it('snapshots that share unchanged records restore exactly what was taken, and nothing the device does later reaches them', () => {

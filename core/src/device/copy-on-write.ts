@@ -1,0 +1,53 @@
+import type { IdeStreamKeys } from './ide-keys.js';
+import { cloneFunction, cloneStream } from './record-clone.js';
+import type { DeviceModel, FunctionRecord } from './state.js';
+
+/**
+ * Copy on write between the device's live state and its snapshots. Taking a snapshot, and
+ * restoring one, copies the maps of function records and IDE streams but not the records: the
+ * live state then shares every record with a snapshot, and the device copies a record the first
+ * time it writes it (writableFunction, writableStream). A search that restores a state, fires
+ * one event and keeps the result copies the one record the event wrote, where comparing and
+ * copying every record cost most of its time. Every write to a record goes through these; a
+ * write that did not would change a snapshot (core/test/device/snapshot.property.test.ts).
+ */
+export class RecordOwnership {
+  /**
+   * Bumped each time a snapshot takes (or gives) every record: a record is the device's own
+   * when it was claimed in the current generation. A counter, because clearing a set per
+   * snapshot cost more than all the copies it saved.
+   */
+  private generation = 0;
+  private readonly claimed = { functions: new Map<string, number>(), streams: new Map<string, number>() };
+
+  /** Every record of the live state is now a snapshot's too (taken, or restored from it). */
+  shareAll(): void {
+    this.generation += 1;
+  }
+
+  /** Whether the live state's record under `key` is the device's own; claims it from now on. */
+  claim(kind: 'functions' | 'streams', key: string): boolean {
+    // Generation 0: the state was built from scratch, and no snapshot shares anything yet.
+    if (this.generation === 0) return true;
+    const claimed = this.claimed[kind];
+    if (claimed.get(key) === this.generation) return true;
+    claimed.set(key, this.generation);
+    return false;
+  }
+}
+
+/** The record of the function at `key`, to change: the device's own copy. */
+export function writableFunction(model: DeviceModel, key: string): FunctionRecord {
+  const functions = model.state.functions;
+  const record = functions[key];
+  if (!record) throw new Error(`internal: no state for function ${key}`);
+  return model.ownership.claim('functions', key) ? record : (functions[key] = cloneFunction(record));
+}
+
+/** The IDE stream at `key` (streamKey), to change: the device's own copy; undefined if the DSM has none. */
+export function writableStream(model: DeviceModel, key: string): IdeStreamKeys | undefined {
+  const ide = model.state.ide;
+  const stream = ide[key];
+  if (!stream) return undefined;
+  return model.ownership.claim('streams', key) ? stream : (ide[key] = cloneStream(stream));
+}

@@ -1,0 +1,45 @@
+import type { DeviceInterfaceReport } from '../wire/index.js';
+import type { IdeStreamKeys, IdeSubStreamKeys } from './ide-keys.js';
+import type { BoundInterface, FunctionRecord, TdiRecord } from './state.js';
+
+/*
+ * Copies of the device's records, written for the shapes of state.ts: the device copies a
+ * record the first time it writes one a snapshot shares (copy-on-write.ts), which a search does
+ * for nearly every event it fires. Every object and byte array is copied (requests mutate
+ * records, key slots and reports in place); strings, numbers and bigints are immutable and
+ * copied by value. Byte arrays are copied with the constructor, not slice(): V8 keeps small ones
+ * on its heap then, which costs the collector far less. A field added to state.ts must be added
+ * here (core/test/device/snapshot.property.test.ts compares these with structuredClone's).
+ */
+
+const cloneReport = (r: DeviceInterfaceReport): DeviceInterfaceReport => ({
+  ...r,
+  mmioRanges: r.mmioRanges.map((m) => ({ ...m })),
+  deviceSpecificInfo: new Uint8Array(r.deviceSpecificInfo),
+});
+
+function cloneBound(b: BoundInterface): BoundInterface {
+  const copy: BoundInterface = { ...b, report: cloneReport(b.report), p2pStreams: b.p2pStreams.slice() };
+  if (b.startInterfaceNonce) copy.startInterfaceNonce = new Uint8Array(b.startInterfaceNonce);
+  return copy;
+}
+
+const cloneTdi = (t: TdiRecord): TdiRecord => (t.bound ? { state: t.state, bound: cloneBound(t.bound) } : { state: t.state });
+
+export function cloneFunction(f: FunctionRecord): FunctionRecord {
+  const copy: FunctionRecord = { barAddresses: { ...f.barAddresses } };
+  if (f.tdi) copy.tdi = cloneTdi(f.tdi);
+  return copy;
+}
+
+const cloneSlot = (s: IdeSubStreamKeys): IdeSubStreamKeys => ({ programmed: { ...s.programmed }, active: s.active });
+
+/** The six sub-streams named (a key loop would be a slow keyed lookup). */
+export const cloneStream = (s: IdeStreamKeys): IdeStreamKeys => ({
+  'RX.PR': cloneSlot(s['RX.PR']),
+  'RX.NPR': cloneSlot(s['RX.NPR']),
+  'RX.CPL': cloneSlot(s['RX.CPL']),
+  'TX.PR': cloneSlot(s['TX.PR']),
+  'TX.NPR': cloneSlot(s['TX.NPR']),
+  'TX.CPL': cloneSlot(s['TX.CPL']),
+});
