@@ -1,26 +1,19 @@
-import type { DeviceInterfaceReport } from '../wire/index.js';
 import type { IdeStreamKeys, IdeSubStreamKeys } from './ide-keys.js';
 import type { BoundInterface, FunctionRecord, TdiRecord } from './state.js';
 
 /*
  * Copies of the device's records, written for the shapes of state.ts: the device copies a
  * record the first time it writes one a snapshot shares (copy-on-write.ts), which a search does
- * for nearly every event it fires. Every object and byte array is copied (requests mutate
- * records, key slots and reports in place); strings, numbers and bigints are immutable and
- * copied by value. Byte arrays are copied with the constructor, not slice(): V8 keeps small ones
- * on its heap then, which costs the collector far less. A field added to state.ts must be added
- * here (core/test/device/snapshot.property.test.ts compares these with structuredClone's).
+ * for nearly every event it fires. Every object a request changes in place is copied; what it
+ * replaces instead is shared (a bound interface's report, nonce and P2P stream list: state.ts),
+ * and strings, numbers and bigints are immutable. A field added to state.ts must be added here
+ * (core/test/device/snapshot.property.test.ts compares these with structuredClone's).
  */
 
-const cloneReport = (r: DeviceInterfaceReport): DeviceInterfaceReport => ({
-  ...r,
-  mmioRanges: r.mmioRanges.map((m) => ({ ...m })),
-  deviceSpecificInfo: new Uint8Array(r.deviceSpecificInfo),
-});
-
 function cloneBound(b: BoundInterface): BoundInterface {
-  const copy: BoundInterface = { ...b, report: cloneReport(b.report), p2pStreams: b.p2pStreams.slice() };
-  if (b.startInterfaceNonce) copy.startInterfaceNonce = new Uint8Array(b.startInterfaceNonce);
+  const { flags, defaultStreamId, mmioReportingOffset, bindP2pAddressMask, report, p2pStreams, startInterfaceNonce } = b;
+  const copy: BoundInterface = { flags, defaultStreamId, mmioReportingOffset, bindP2pAddressMask, report, p2pStreams };
+  if (startInterfaceNonce) copy.startInterfaceNonce = startInterfaceNonce;
   return copy;
 }
 

@@ -8,33 +8,29 @@ import type { DeviceModel, DeviceState } from './state.js';
  */
 export type DeviceSnapshot = DeviceState;
 
-/** The device each snapshot was taken from: its own snapshots fit it without a shape check. */
-const takenBy = new WeakMap<DeviceSnapshot, DeviceModel>();
-
 /** The maps copied, the records shared (RNG and counters are values, copied). */
 const shallow = (s: DeviceState): DeviceState => ({ rng: { ...s.rng }, entropyFailures: s.entropyFailures, functions: { ...s.functions }, ide: { ...s.ide } });
 
 export function takeSnapshot(model: DeviceModel): DeviceSnapshot {
   const snapshot = shallow(model.state);
   model.ownership.shareAll();
-  takenBy.set(snapshot, model);
   return snapshot;
 }
 
-/** The two records have the same keys, in any order (counted, not listed: restore is hot). */
-function sameKeys(a: object, b: object): boolean {
+/** `record` has exactly the keys of `live` (counted, not listed: restore is hot). */
+function sameKeys(record: object, live: object): boolean {
   let n = 0;
-  for (const k in a) {
-    if (!Object.hasOwn(b, k)) return false;
+  for (const k in record) {
+    if (!Object.hasOwn(live, k)) return false;
     n += 1;
   }
-  for (const _ in b) n -= 1;
+  for (const _ in live) n -= 1;
   return n === 0;
 }
 
 export function restoreSnapshot(model: DeviceModel, snapshot: DeviceSnapshot): void {
   // A snapshot fits only a device of the same shape: the same functions and IDE streams.
-  if (takenBy.get(snapshot) !== model && (!sameKeys(snapshot.functions, model.state.functions) || !sameKeys(snapshot.ide, model.state.ide))) {
+  if (!sameKeys(snapshot.functions, model.state.functions) || !sameKeys(snapshot.ide, model.state.ide)) {
     throw new RangeError('the snapshot is of a device with other functions or IDE streams');
   }
   model.state = shallow(snapshot);

@@ -12,7 +12,11 @@ import { functionKey, isTdi, type Topology } from './topology.js';
  * it was built in. The configuration is not part of it; it never changes.
  */
 
-/** What LOCK_INTERFACE fixed; exists exactly while the TDI is CONFIG_LOCKED or RUN. */
+/**
+ * What LOCK_INTERFACE fixed; exists exactly while the TDI is CONFIG_LOCKED or RUN. Its report,
+ * nonce and P2P stream list are values: a request replaces them, never changes them in place
+ * (so copies of the record share them, and a report's encoding is made once).
+ */
 export interface BoundInterface {
   flags: number;
   defaultStreamId: number;

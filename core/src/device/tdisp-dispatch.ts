@@ -15,7 +15,7 @@ import { failure, isFailure, type RequestHandler, type TdiContext, type TdispFai
 import { writableFunction } from './copy-on-write.js';
 import { functionRecord, type DeviceModel, type TdiRecord } from './state.js';
 import { requestHandlers } from './tdisp-requests.js';
-import { interfaceIdKey } from './topology.js';
+import { tdiKeyOf } from './topology.js';
 import { tryDecode } from './try-decode.js';
 
 /** The answer to raw TDISP bytes: a TDISP response, or a request too short to have a header. */
@@ -46,7 +46,7 @@ function decodeAtVersion10(header: TdispHeader, request: Uint8Array): TdispMessa
 }
 
 function tdiContext(model: DeviceModel, header: TdispHeader): TdiContext | undefined {
-  const key = model.topology.tdiByInterface.get(interfaceIdKey(header.interfaceId));
+  const key = tdiKeyOf(model.topology, header.interfaceId);
   if (key === undefined) return undefined;
   const fn = model.topology.functions.get(key);
   const record = functionRecord(model, key);

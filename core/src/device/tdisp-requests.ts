@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import {
+  type DeviceInterfaceReport,
   encodeDeviceInterfaceReport,
   LockInterfaceFlag,
   MmioRangeAttribute,
@@ -49,8 +50,17 @@ function capabilities(caps: TdispCapabilitiesConfig): TdispReply {
   };
 }
 
+/** Each report's encoding, made once: a report is a value, so its bytes never change. */
+const encodedReports = new WeakMap<DeviceInterfaceReport, Uint8Array>();
+
+function reportBytes(report: DeviceInterfaceReport): Uint8Array {
+  let bytes = encodedReports.get(report);
+  if (!bytes) encodedReports.set(report, (bytes = encodeDeviceInterfaceReport(report)));
+  return bytes;
+}
+
 function report(ctx: TdiContext, request: TdispMessageOf<'GET_DEVICE_INTERFACE_REPORT'>): TdispReply {
-  const bytes = encodeDeviceInterfaceReport(bound(ctx).report);
+  const bytes = reportBytes(bound(ctx).report);
   const portion = reportPortion(bytes, request.offset, request.length, ctx.model.config.maxReportPortion);
   return portion ? { messageType: 'DEVICE_INTERFACE_REPORT', ...portion } : failure('INVALID_REQUEST');
 }
@@ -85,10 +95,13 @@ function unbindP2p(ctx: TdiContext, request: TdispMessageOf<'UNBIND_P2P_STREAM_R
  */
 function setMmioAttribute(ctx: TdiContext, request: TdispMessageOf<'SET_MMIO_ATTRIBUTE_REQUEST'>): TdispReply {
   const want = request.mmioRange;
-  const range = bound(ctx).report.mmioRanges.find((r) => r.firstPage === want.firstPage && r.numberOfPages === want.numberOfPages && r.rangeId === want.rangeId);
+  const b = bound(ctx);
+  const range = b.report.mmioRanges.find((r) => r.firstPage === want.firstPage && r.numberOfPages === want.numberOfPages && r.rangeId === want.rangeId);
   if (!range || (range.rangeAttributes & MmioRangeAttribute.IS_MEM_ATTR_UPDATABLE) === 0) return failure('INVALID_REQUEST');
   const nonTee = MmioRangeAttribute.IS_NON_TEE_MEM;
-  range.rangeAttributes = (range.rangeAttributes & ~nonTee) | (want.rangeAttributes & nonTee);
+  const changed = { ...range, rangeAttributes: (range.rangeAttributes & ~nonTee) | (want.rangeAttributes & nonTee) };
+  // A new report, not the old one changed: reports are values (state.ts).
+  b.report = { ...b.report, mmioRanges: b.report.mmioRanges.map((r) => (r === range ? changed : r)) };
   return { messageType: 'SET_MMIO_ATTRIBUTE_RESPONSE' };
 }
 

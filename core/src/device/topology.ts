@@ -10,19 +10,12 @@ export function functionKey(requesterId: number): string {
   return key;
 }
 
-/**
- * The INTERFACE_ID as a lookup key. [E] looks an interface up by comparing all 12 bytes
- * (function_id and the 8 reserved ones), so any difference is another interface: the key holds
- * every field the bytes encode (each request is looked up, so no bytes are built for it).
- */
-export const interfaceIdKey = ({ functionId: f, reserved }: InterfaceId): string => `${f.requesterId}/${f.segment}/${+f.segmentValid}/${f.reserved ?? 0}/${reserved ?? 0n}`;
-
 /** Lookups derived once from a configuration. */
 export interface Topology {
   readonly dsm: FunctionConfig;
   readonly functions: ReadonlyMap<string, FunctionConfig>;
-  /** interfaceIdKey → function key, for the functions that are TDIs. */
-  readonly tdiByInterface: ReadonlyMap<string, string>;
+  /** By Requester ID, the functions that are TDIs: their INTERFACE_ID and function key. */
+  readonly tdis: ReadonlyMap<number, { readonly interfaceId: InterfaceId; readonly key: string }>;
 }
 
 export const isTdi = (fn: FunctionConfig): boolean => fn.tdi ?? true;
@@ -37,8 +30,20 @@ export function topologyOf(config: DeviceConfig): Topology {
   return {
     dsm,
     functions: new Map(config.functions.map((fn) => [functionKey(fn.requesterId), fn])),
-    tdiByInterface: new Map(config.functions.filter(isTdi).map((fn) => [interfaceIdKey(tdiInterfaceId(config, fn)), functionKey(fn.requesterId)])),
+    tdis: new Map(config.functions.filter(isTdi).map((fn) => [fn.requesterId, { interfaceId: tdiInterfaceId(config, fn), key: functionKey(fn.requesterId) }])),
   };
+}
+
+/**
+ * The key of the TDI an INTERFACE_ID names. [E] looks an interface up by comparing all 12 bytes
+ * (function_id and the 8 reserved ones), so any field that differs names another interface.
+ */
+export function tdiKeyOf(topology: Topology, { functionId: f, reserved }: InterfaceId): string | undefined {
+  const tdi = topology.tdis.get(f.requesterId);
+  if (!tdi) return undefined;
+  const { functionId: g, reserved: r } = tdi.interfaceId;
+  const same = g.segment === f.segment && g.segmentValid === f.segmentValid && (g.reserved ?? 0) === (f.reserved ?? 0) && (r ?? 0n) === (reserved ?? 0n);
+  return same ? tdi.key : undefined;
 }
 
 /** The function at `requesterId`; throws for one the device does not have (a scenario error). */
