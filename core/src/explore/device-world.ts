@@ -76,7 +76,8 @@ export class DeviceWorld implements ExplorerWorld<DeviceExploreState> {
       budgets[e] = (budgets[e] as number) - 1;
       const key = this.keys.key(this.now, budgets);
       // Most successors are visited already: copying the device for them would be wasted.
-      successors.push({ event: e, fired: true, key, ...(known?.(key) ? {} : { state: this.capture(budgets) }), firmwareErrors });
+      const state = known?.(key) ? undefined : this.capture(budgets);
+      successors.push(state ? { event: e, fired: true, key, state, firmwareErrors } : { event: e, fired: true, key, firmwareErrors });
     }
     // Torn down: every TDI CONFIG_UNLOCKED (code 0 also means no report flag) with nothing mapped.
     return { successors, tornDown: s.codes.every((c) => c === 0) };
