@@ -68,7 +68,7 @@ export class DeviceWorld implements ExplorerWorld<DeviceExploreState> {
       this.held = s;
       const firmwareErrors = this.host.fire(Math.floor(e / kinds), this.kinds[e % kinds] as DeviceModelEventKind);
       if (!this.readCodes(s.codes)) {
-        successors.push({ event: e, fired: false, key: '', firmwareErrors });
+        successors.push({ event: e, fired: false, key: '', state: undefined, violation: undefined, firmwareErrors });
         continue;
       }
       this.held = undefined;
@@ -77,7 +77,7 @@ export class DeviceWorld implements ExplorerWorld<DeviceExploreState> {
       const key = this.keys.key(this.now, budgets);
       // Most successors are visited already: copying the device for them would be wasted.
       const state = known?.(key) ? undefined : this.capture(budgets);
-      successors.push(state ? { event: e, fired: true, key, state, firmwareErrors } : { event: e, fired: true, key, firmwareErrors });
+      successors.push({ event: e, fired: true, key, state, violation: undefined, firmwareErrors });
     }
     // Torn down: every TDI CONFIG_UNLOCKED (code 0 also means no report flag) with nothing mapped.
     return { successors, tornDown: s.codes.every((c) => c === 0) };

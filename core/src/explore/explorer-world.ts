@@ -26,7 +26,10 @@ export interface FirmwareError {
   readonly code: string;
 }
 
-/** What firing one event from a state gave. */
+/**
+ * What firing one event from a state gave. Every field is present (undefined where there is
+ * nothing): a search makes millions, and one object shape keeps them cheap.
+ */
 export interface Successor<S> {
   readonly event: number;
   /** The event changed the state (otherwise it could not fire: no transition). */
@@ -38,8 +41,8 @@ export interface Successor<S> {
    * not fire, where it sent that state before (the search reads successors in order, so it has
    * it by then), or where `known` says the key is visited.
    */
-  readonly state?: S;
-  readonly violation?: Violation;
+  readonly state: S | undefined;
+  readonly violation: Violation | undefined;
   readonly firmwareErrors: readonly FirmwareError[];
 }
 

@@ -111,7 +111,8 @@ export class ModelWorld implements ExplorerWorld<ExploreState> {
     // needs a copy.
     const fresh = fired && !this.sent.has(key);
     const state = fresh ? this.capture(key, live, budgets, s.depth + 1, progress) : undefined;
-    return { event: choice, fired, key, ...(state ? { state } : {}), firmwareErrors, ...(violation ? { violation } : {}) };
+    // One object shape for every successor (an optional field spread in would make each a slow dictionary object).
+    return { event: choice, fired, key, state, firmwareErrors, violation };
   }
 
   /** Runs `work`; an invariant breach is the result, anything else the plugin's fault (as in `runScenario`). */
