@@ -69,8 +69,8 @@ ${startupTable(startup)}
 \`bench/spin/tdisp.pml\` under SPIN 6.5.2 (\`-DNOREDUCE\`, full state storage; pan's run time,
 compilation excluded, so small models are mostly process start-up) and \`teeio explore\`'s search
 on \`bench/spin/tdisp-n<N>-b<B>.json\` over the simulated device, \`--no-reduction\` (every request
-encoded, answered and decoded as bytes). B/state: pan's figure for stored states; teeio's peak
-heap growth over its states.
+encoded, answered and decoded as bytes). B/state: pan's figure for stored states; teeio's live
+heap growth (after a full collection) while the search holds its visited set and paths.
 
 ${spinTable(spin)}
 `;

@@ -1,6 +1,6 @@
-import { getHeapStatistics } from 'node:v8';
 import type { DependencyContainer } from 'tsyringe';
 import type { LoadedPlugin } from '../plugin/loaded-plugin.js';
+import { liveHeapBytes } from '../util/live-heap.js';
 import { worldSpecOf } from '../scenario/load.js';
 import type { ScenarioAction } from '../scenario/scenario.js';
 import type { DeviceExploreModel, DeviceStep } from './device-model.js';
@@ -11,7 +11,7 @@ import { modelScenario } from './load-model.js';
 import type { ExploreModel } from './model.js';
 import { type ExploreState, ModelWorld } from './model-world.js';
 import type { ExploreResult, ExploreStats, ExploreVerdict, TraceStep } from './result.js';
-import { type LevelExpander, Search, type SearchOptions, type SearchProgress, type SearchSpace } from './search.js';
+import { type LevelExpander, Search, type SearchOptions, type SearchSpace } from './search.js';
 
 export interface ExploreOptions<S = ExploreState> extends SearchOptions {
   /**
@@ -25,30 +25,26 @@ export interface ExploreOptions<S = ExploreState> extends SearchOptions {
 }
 
 /** The heap in use; not process.memoryUsage(), which also reads the RSS from the kernel at every batch. */
-const heapUsed = (): number => getHeapStatistics().used_heap_size;
-
 /** Searches `world` breadth first: the verdict, and how the run went on this machine. */
 async function search<S, T extends TraceStep>(world: ExplorerWorld<S>, space: SearchSpace<T>, options: ExploreOptions<S>): Promise<{ verdict: ExploreVerdict<T>; stats: ExploreStats }> {
-  const heapBefore = heapUsed();
+  const heapBefore = liveHeapBytes();
   const started = process.hrtime.bigint();
-  // The heap peaks at the end of a level (visited set, paths, two levels of states): sampled there.
-  let peak = heapBefore;
-  const onProgress = (p: SearchProgress) => {
-    peak = Math.max(peak, heapUsed());
-    options.onProgress?.(p);
-  };
-  const search = new Search<S, T>(space, { ...options, onProgress });
+  const search = new Search<S, T>(space, options);
   const local: LevelExpander<S> = { expand: (states) => Promise.resolve(states.map((s) => world.expand(s, search.known))), close: () => Promise.resolve() };
   const expander = options.expander?.(world) ?? local;
   const initial = world.initial();
-  const verdict = await search.run(initial, expander.expand).finally(() => expander.close());
+  await search.run(initial, expander.expand).finally(() => expander.close());
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  // What the search stores per state, as SPIN counts it: its visited set and paths, read while
+  // the search holds them (the last level's copies are gone by now), garbage not counted.
+  const stored = liveHeapBytes() - heapBefore;
+  const verdict = search.verdict();
   return {
     verdict,
     stats: {
       seconds: Math.round(seconds * 1000) / 1000,
       statesPerSecond: Math.round(verdict.states / Math.max(seconds, 1e-6)),
-      bytesPerState: Math.round((peak - heapBefore) / verdict.states),
+      bytesPerState: Math.max(0, Math.round(stored / verdict.states)),
       workers: options.workers ?? 1,
     },
   };

@@ -51,7 +51,7 @@ export interface ExploreVerdict<T extends TraceStep = ScenarioAction> {
 export interface ExploreStats {
   readonly seconds: number;
   readonly statesPerSecond: number;
-  /** Heap growth over the search divided by distinct states (visited set, paths, frontier). */
+  /** Live heap growth (after a full collection) at the end of the search per distinct state: the visited set and paths. */
   readonly bytesPerState: number;
   readonly workers: number;
 }

@@ -68,7 +68,8 @@ export class Search<S, T extends TraceStep> {
   /** A key the search has visited (worlds that expand in this thread need not copy those states). */
   readonly known = (key: StateKey): boolean => this.ids.has(key);
 
-  async run(initial: Initial<S>, expandLevel: ExpandLevel<S>): Promise<ExploreVerdict<T>> {
+  /** Searches from `initial` until every level is expanded or the state limit is reached; verdict() then says what it found. */
+  async run(initial: Initial<S>, expandLevel: ExpandLevel<S>): Promise<void> {
     this.add(initial.key, -1, -1);
     this.note(0, initial);
     let level: Queued<S>[] = initial.violation ? [] : [{ id: 0, state: initial.state }];
@@ -84,7 +85,6 @@ export class Search<S, T extends TraceStep> {
       if (next.length > 0) this.depth += 1;
       level = next;
     }
-    return this.verdict();
   }
 
   /** The successors of one state, in event order; a state where nothing fires may be a deadlock. */
@@ -154,7 +154,7 @@ export class Search<S, T extends TraceStep> {
     return events.map((e) => this.space.step(e));
   }
 
-  private verdict(): ExploreVerdict<T> {
+  verdict(): ExploreVerdict<T> {
     return {
       transitions: this.transitions,
       states: this.ids.size,
