@@ -3,6 +3,7 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { codecBenchmarks, codecTable } from './codec.bench.js';
+import { exploreBenchmark, exploreTable } from './explore.bench.js';
 import { machine } from './harness.js';
 import { BUILTIN_ARCHES, buildLoadRequest, loadPlugins } from '@teeio/core';
 import { REFERENCE, lifecycleBenchmarks, lifecycleTable } from './lifecycle.bench.js';
@@ -21,6 +22,7 @@ const size = sizeBenchmarks(builtIns.loaded);
 const scale = scaleBenchmark(REFERENCE);
 const startup = startupBenchmark();
 const spin = await spinBenchmark();
+const canonical = await exploreBenchmark(builtIns.loaded);
 const text = `# Benchmark results
 
 Recorded by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}.
@@ -73,6 +75,15 @@ encoded, answered and decoded as bytes). B/state: pan's figure for stored states
 heap growth (after a full collection) while the search holds its visited set and paths.
 
 ${spinTable(spin)}
+
+## The canonical cross-arch model (issue 14; target: each arch explored exhaustively in < 60 s)
+
+\`examples/models/canonical.json\` (two TDIs of one device in one VM; every host, guest and device
+event, every flow, one DOE fault) under \`teeio explore\`'s search on each built-in arch, one
+worker, the dead-counter reduction on (the default): what \`teeio explore --arch all\` runs.
+Invariants broken: each found with its shortest trace (the search does not expand a violating state).
+
+${exploreTable(canonical)}
 `;
 writeFileSync(new URL('./RESULTS.md', import.meta.url), text);
 process.stdout.write(text);
