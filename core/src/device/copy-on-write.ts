@@ -25,14 +25,15 @@ export class RecordOwnership {
     this.generation += 1;
   }
 
-  /** Whether the live state's record under `key` is the device's own; claims it from now on. */
-  claim(kind: 'functions' | 'streams', key: string): boolean {
+  /** Whether the live state's record under `key` is the device's own to write in place. */
+  owns(kind: 'functions' | 'streams', key: string): boolean {
     // Generation 0: the state was built from scratch, and no snapshot shares anything yet.
-    if (this.generation === 0) return true;
-    const claimed = this.claimed[kind];
-    if (claimed.get(key) === this.generation) return true;
-    claimed.set(key, this.generation);
-    return false;
+    return this.generation === 0 || this.claimed[kind].get(key) === this.generation;
+  }
+
+  /** The device copied the record under `key`: its own until the next snapshot takes it. */
+  claim(kind: 'functions' | 'streams', key: string): void {
+    this.claimed[kind].set(key, this.generation);
   }
 }
 
@@ -41,7 +42,9 @@ export function writableFunction(model: DeviceModel, key: string): FunctionRecor
   const functions = model.state.functions;
   const record = functions[key];
   if (!record) throw new Error(`internal: no state for function ${key}`);
-  return model.ownership.claim('functions', key) ? record : (functions[key] = cloneFunction(record));
+  if (model.ownership.owns('functions', key)) return record;
+  model.ownership.claim('functions', key);
+  return (functions[key] = cloneFunction(record));
 }
 
 /** The IDE stream at `key` (streamKey), to change: the device's own copy; undefined if the DSM has none. */
@@ -49,5 +52,7 @@ export function writableStream(model: DeviceModel, key: string): IdeStreamKeys |
   const ide = model.state.ide;
   const stream = ide[key];
   if (!stream) return undefined;
-  return model.ownership.claim('streams', key) ? stream : (ide[key] = cloneStream(stream));
+  if (model.ownership.owns('streams', key)) return stream;
+  model.ownership.claim('streams', key);
+  return (ide[key] = cloneStream(stream));
 }
