@@ -35,6 +35,8 @@ export class InvariantChecker implements StepObserver {
   private passed?: { readonly w: World; readonly at: VmChangesCursor };
   /** The last check was after a step, and passed. */
   private stepPassed = false;
+  /** Where the change log stood when the every-step invariants last all passed, if nothing was checked since. */
+  private clean?: { readonly w: World; readonly at: VmChangesCursor };
 
   constructor(
     private readonly invariants: readonly Invariant[],
@@ -64,7 +66,7 @@ export class InvariantChecker implements StepObserver {
 
   /** Between two steps only steps changed the world, so per-VM invariants look at the VMs they changed. */
   afterStep(w: World, record: StepRecord): void {
-    this.run(w, record.flow ? `${record.flow}/${record.step}` : record.step, this.everyStep, true);
+    this.run(w, record, this.everyStep, true);
     this.stepPassed = this.enabled && !this.deferring;
   }
 
@@ -82,25 +84,49 @@ export class InvariantChecker implements StepObserver {
     this.run(w, where, this.everyStep);
   }
 
+  /**
+   * After an action that only ran steps (its flows, or one step): each step was checked as it
+   * ran and each flow when it settled, and nothing else touched the world, so when the last of
+   * those checks passed on this world and no VM changed since, checking again would check the
+   * same world. Otherwise (a flow that ran no step, a restore in between), as `afterAction`.
+   */
+  afterSteps(w: World, where: string): void {
+    const c = this.clean;
+    const now = w.vmChanges.cursor;
+    if (this.enabled && !this.deferring && c?.w === w && c.at.epoch === now.epoch && c.at.at === now.at) return;
+    this.afterAction(w, where);
+  }
+
   /** At the end of a run: everything, the settled invariants included. */
   atEnd(w: World): void {
     this.run(w, 'end of scenario', this.invariants);
   }
 
-  /** Checks `which` (in the order of `invariants`, so the first breach is the one a full check reports first). */
-  private run(w: World, step: string, which: readonly Invariant[], incremental = false): void {
+  /**
+   * Checks `which` (in the order of `invariants`, so the first breach is the one a full check
+   * reports first) after `at`: a step's record is named (`flow/step`) only if something broke.
+   */
+  private run(w: World, at: string | StepRecord, which: readonly Invariant[], incremental = false): void {
+    // A settled-only check passes the every-step invariants only on the world the step check passed.
+    const everyStepHeld = which !== this.settledOnly || this.stepPassed;
     this.stepPassed = false;
+    this.clean = undefined;
     if (!this.enabled || this.deferring) return;
     const now = w.vmChanges.cursor;
     const changed = incremental && this.passed?.w === w ? w.vmChanges.since(this.passed.at) : undefined;
-    const locked = w.link.lockedTdis();
+    // Only the invariants about locked TDIs read them (none of the settled-only ones).
+    let locked: readonly Bdf[] | undefined;
     for (const inv of which) {
-      const breach = breaches(w, inv, changed, locked)[0];
-      if (breach) throw new InvariantViolation({ invariant: inv.id, number: inv.number, step, message: breach.message, objects: breach.objects, traceLength: w.tracer.length });
+      if (inv.checkTdis) locked ??= w.link.lockedTdis();
+      const breach = breaches(w, inv, changed, locked ?? [])[0];
+      if (breach) throw new InvariantViolation({ invariant: inv.id, number: inv.number, step: nameOf(at), message: breach.message, objects: breach.objects, traceLength: w.tracer.length });
     }
     this.passed = { w, at: now };
+    if (everyStepHeld) this.clean = this.passed;
   }
 }
+
+const nameOf = (at: string | StepRecord): string => (typeof at === 'string' ? at : at.flow ? `${at.flow}/${at.step}` : at.step);
 
 /**
  * What `inv` finds: over the `locked` TDIs alone when only a locked TDI can break it; over the
