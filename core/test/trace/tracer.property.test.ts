@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { ACTORS, type Actor, type TraceArgs, type TraceEntry, Tracer } from '../../src/index.js';
 
 /**
- * The tracer keeps its log as columns and makes entries into objects when they are read. Random
- * programs of records, spans (nested, failing, fatal), `as`, steps, reads in the middle of open
- * spans and clears, run against it and against a model that builds every entry as an object when
- * it happens: the same entries, the same JSON byte for byte (a report prints it), at every read.
+ * The tracer keeps its log as slots and makes entries into objects when they are read. Random
+ * programs of records, spans (nested, failing, fatal), `as`, steps, step spans, reads in the
+ * middle of open spans and clears, run against it and against a model that builds every entry
+ * as an object when it happens: the same entries, the same JSON byte for byte (a report prints
+ * it), at every read.
  */
 
 type Program = readonly Op[];
@@ -14,6 +15,7 @@ type Op =
   | { readonly kind: 'record'; readonly actor: Actor; readonly op: string; readonly args?: TraceArgs; readonly result: string; readonly fatal?: true; readonly note?: string }
   | { readonly kind: 'span'; readonly actor: Actor; readonly op: string; readonly args?: TraceArgs; readonly note?: string; readonly body: Program; readonly result: string; readonly fatal: boolean }
   | { readonly kind: 'as'; readonly actor: Actor; readonly body: Program }
+  | { readonly kind: 'stepSpan'; readonly step: string; readonly caller?: Actor; readonly actor: Actor; readonly op: string; readonly body: Program; readonly result: string; readonly fatal: boolean }
   | { readonly kind: 'step'; readonly step: string; readonly body: Program }
   | { readonly kind: 'read' }
   | { readonly kind: 'clear' };
@@ -36,6 +38,7 @@ const { program } = fc.letrec<{ program: Program; op: Op }>((tie) => ({
     fc.record({ kind: fc.constant('clear' as const) }),
     fc.record({ kind: fc.constant('span' as const), actor, op: word, args: maybe(args), note: maybe(word), body: tie('program') as fc.Arbitrary<Program>, result: word, fatal: fc.boolean() }),
     fc.record({ kind: fc.constant('as' as const), actor, body: tie('program') as fc.Arbitrary<Program> }),
+    fc.record({ kind: fc.constant('stepSpan' as const), step: word, caller: maybe(actor), actor, op: word, body: tie('program') as fc.Arbitrary<Program>, result: word, fatal: fc.boolean() }),
     fc.record({ kind: fc.constant('step' as const), step: word, body: tie('program') as fc.Arbitrary<Program> }),
   ),
 }));
@@ -72,6 +75,19 @@ class Model {
         this.working.pop();
         e['result'] = o.result;
         if (o.fatal) e['fatal'] = true;
+      } else if (o.kind === 'stepSpan') {
+        // What the engine did before stepSpan: as(caller, inStep(step, span)).
+        const outer = this.step;
+        if (o.caller) this.working.push(o.caller);
+        this.step = o.step;
+        const e = this.entry(o.actor, o.op, undefined, 'pending', undefined, undefined);
+        this.working.push(o.actor);
+        t.stepSpan(o.step, o.caller, { actor: o.actor, op: o.op }, () => this.run(o.body, t, reads), () => ({ result: o.result, fatal: o.fatal }));
+        this.working.pop();
+        e['result'] = o.result;
+        if (o.fatal) e['fatal'] = true;
+        this.step = outer;
+        if (o.caller) this.working.pop();
       } else if (o.kind === 'as') {
         this.working.push(o.actor);
         t.as(o.actor, () => this.run(o.body, t, reads));
