@@ -3,21 +3,23 @@ import { cloneFunction, cloneStream } from './record-clone.js';
 import type { DeviceModel, FunctionRecord } from './state.js';
 
 /**
- * Copy on write between the device's live state and its snapshots. Taking a snapshot, and
- * restoring one, copies the maps of function records and IDE streams but not the records: the
- * live state then shares every record with a snapshot, and the device copies a record the first
- * time it writes it (writableFunction, writableStream). A search that restores a state, fires
- * one event and keeps the result copies the one record the event wrote, where comparing and
- * copying every record cost most of its time. Every write to a record goes through these; a
- * write that did not would change a snapshot (core/test/device/snapshot.property.test.ts).
+ * Copy on write between the device's live state, its snapshots and its blueprint's initial
+ * state. Building a model, taking a snapshot and restoring one copy the maps of function
+ * records and IDE streams but not the records: the live state then shares every record, and
+ * the device copies a record the first time it writes it (writableFunction, writableStream). A
+ * search that restores a state, fires one event and keeps the result copies the one record the
+ * event wrote, where comparing and copying every record cost most of its time; a world of
+ * thousands of VFs copies the few it uses. Every write to a record goes through these; a write
+ * that did not would change a snapshot or the initial state (snapshot.property.test.ts).
  */
 export class RecordOwnership {
   /**
    * Bumped each time a snapshot takes (or gives) every record: a record is the device's own
    * when it was claimed in the current generation. A counter, because clearing a set per
-   * snapshot cost more than all the copies it saved.
+   * snapshot cost more than all the copies it saved. A model starts with nothing of its own:
+   * its records are its blueprint's initial state (blueprint.ts).
    */
-  private generation = 0;
+  private generation = 1;
   private readonly claimed = { functions: new Map<string, number>(), streams: new Map<string, number>() };
 
   /** Every record of the live state is now a snapshot's too (taken, or restored from it). */
@@ -27,8 +29,7 @@ export class RecordOwnership {
 
   /** Whether the live state's record under `key` is the device's own to write in place. */
   owns(kind: 'functions' | 'streams', key: string): boolean {
-    // Generation 0: the state was built from scratch, and no snapshot shares anything yet.
-    return this.generation === 0 || this.claimed[kind].get(key) === this.generation;
+    return this.claimed[kind].get(key) === this.generation;
   }
 
   /** The device copied the record under `key`: its own until the next snapshot takes it. */

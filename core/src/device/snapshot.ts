@@ -8,11 +8,11 @@ import type { DeviceModel, DeviceState } from './state.js';
  */
 export type DeviceSnapshot = DeviceState;
 
-/** The maps copied, the records shared (RNG and counters are values, copied). */
-const shallow = (s: DeviceState): DeviceState => ({ rng: { ...s.rng }, entropyFailures: s.entropyFailures, functions: { ...s.functions }, ide: { ...s.ide } });
+/** A state of its own maps and `s`'s records (RNG and counters are values, copied). */
+export const sharedState = (s: DeviceState): DeviceState => ({ rng: { ...s.rng }, entropyFailures: s.entropyFailures, functions: { ...s.functions }, ide: { ...s.ide } });
 
 export function takeSnapshot(model: DeviceModel): DeviceSnapshot {
-  const snapshot = shallow(model.state);
+  const snapshot = sharedState(model.state);
   model.ownership.shareAll();
   return snapshot;
 }
@@ -33,7 +33,7 @@ export function restoreSnapshot(model: DeviceModel, snapshot: DeviceSnapshot): v
   if (!sameKeys(snapshot.functions, model.state.functions) || !sameKeys(snapshot.ide, model.state.ide)) {
     throw new RangeError('the snapshot is of a device with other functions or IDE streams');
   }
-  model.state = shallow(snapshot);
+  model.state = sharedState(snapshot);
   model.ownership.shareAll();
 }
 

@@ -1,18 +1,9 @@
 import type { FaultInjector } from '../faults/fault-plan.js';
 import { type FwResult, fail } from '../ports/result.js';
-import type { Tracer } from '../trace/tracer.js';
+import type { TraceArgs, Tracer } from '../trace/tracer.js';
 
-/** Arguments worth showing in a trace: numbers and bigints in hex, the rest as text. */
-export type CallArgs = Readonly<Record<string, string | number | bigint | boolean | undefined>>;
-
-function argText(args: CallArgs): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k in args) {
-    const v = args[k];
-    if (v !== undefined) out[k] = typeof v === 'bigint' || typeof v === 'number' ? `0x${v.toString(16)}` : String(v);
-  }
-  return out;
-}
+/** Arguments worth showing in a trace (numbers and bigints in hex, the rest as text), made into text only when the trace is read. */
+export type CallArgs = TraceArgs;
 
 /**
  * The one door to an arch's firmware. A plugin makes every SEAMCALL, PSP command, RMI or RSI
@@ -29,7 +20,7 @@ export class FirmwareCalls {
 
   call<T>(op: string, args: CallArgs, run: () => FwResult<T>): FwResult<T> {
     return this.tracer.span(
-      { actor: 'firmware', op, args: argText(args) },
+      { actor: 'firmware', op, args },
       () => (this.faults.shouldFail('firmware') ? fail(this.injectedCode, 'injected (fail_nth)') : run()),
       (r) => (r.ok ? { result: 'ok' } : { result: r.code, ...(r.fatal ? { fatal: true } : {}) }),
     );

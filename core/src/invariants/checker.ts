@@ -35,18 +35,23 @@ export class InvariantChecker implements StepObserver {
   private passed?: { readonly w: World; readonly at: VmChangesCursor };
   /** The last check was after a step, and passed. */
   private stepPassed = false;
+  /** Where the change log stood when the every-step invariants last all passed, if nothing was checked since. */
+  private clean?: { readonly w: World; readonly at: VmChangesCursor };
 
   constructor(
-    private readonly invariants: readonly Invariant[],
+    invariants: readonly Invariant[],
     private readonly enabled = true,
   ) {
-    this.everyStep = invariants.filter((i) => i.when === 'every-step');
-    this.settledOnly = invariants.filter((i) => i.when === 'settled');
+    const checks = invariants.map(checkOf);
+    this.invariants = checks;
+    this.everyStep = checks.filter((c) => c.inv.when === 'every-step');
+    this.settledOnly = checks.filter((c) => c.inv.when === 'settled');
   }
 
-  /** The invariants by when they hold, sorted once: a run checks some of them 50 times. */
-  private readonly everyStep: readonly Invariant[];
-  private readonly settledOnly: readonly Invariant[];
+  /** The invariants, and by when they hold, sorted once: a run checks some of them 50 times. */
+  private readonly invariants: readonly Check[];
+  private readonly everyStep: readonly Check[];
+  private readonly settledOnly: readonly Check[];
 
   /**
    * Runs `batch` (steps on independent objects, such as creating every VM) and checks once after
@@ -64,7 +69,7 @@ export class InvariantChecker implements StepObserver {
 
   /** Between two steps only steps changed the world, so per-VM invariants look at the VMs they changed. */
   afterStep(w: World, record: StepRecord): void {
-    this.run(w, record.flow ? `${record.flow}/${record.step}` : record.step, this.everyStep, true);
+    this.run(w, record, this.everyStep, true);
     this.stepPassed = this.enabled && !this.deferring;
   }
 
@@ -82,34 +87,72 @@ export class InvariantChecker implements StepObserver {
     this.run(w, where, this.everyStep);
   }
 
+  /**
+   * After an action that only ran steps (its flows, or one step): each step was checked as it
+   * ran and each flow when it settled, and nothing else touched the world, so when the last of
+   * those checks passed on this world and no VM changed since, checking again would check the
+   * same world. Otherwise (a flow that ran no step, a restore in between), as `afterAction`.
+   */
+  afterSteps(w: World, where: string): void {
+    const c = this.clean;
+    const now = w.vmChanges.cursor;
+    if (this.enabled && !this.deferring && c?.w === w && c.at.epoch === now.epoch && c.at.at === now.at) return;
+    this.afterAction(w, where);
+  }
+
   /** At the end of a run: everything, the settled invariants included. */
   atEnd(w: World): void {
     this.run(w, 'end of scenario', this.invariants);
   }
 
-  /** Checks `which` (in the order of `invariants`, so the first breach is the one a full check reports first). */
-  private run(w: World, step: string, which: readonly Invariant[], incremental = false): void {
+  /**
+   * Checks `which` (in the order of `invariants`, so the first breach is the one a full check
+   * reports first) after `at`: a step's record is named (`flow/step`) only if something broke.
+   */
+  private run(w: World, at: string | StepRecord, which: readonly Check[], incremental = false): void {
+    // A settled-only check passes the every-step invariants only on the world the step check passed.
+    const everyStepHeld = which !== this.settledOnly || this.stepPassed;
     this.stepPassed = false;
+    this.clean = undefined;
     if (!this.enabled || this.deferring) return;
     const now = w.vmChanges.cursor;
     const changed = incremental && this.passed?.w === w ? w.vmChanges.since(this.passed.at) : undefined;
-    const locked = w.link.lockedTdis();
-    for (const inv of which) {
-      const breach = breaches(w, inv, changed, locked)[0];
-      if (breach) throw new InvariantViolation({ invariant: inv.id, number: inv.number, step, message: breach.message, objects: breach.objects, traceLength: w.tracer.length });
+    // Only the invariants about locked TDIs read them (none of the settled-only ones).
+    let locked: readonly Bdf[] | undefined;
+    for (const c of which) {
+      if (c.overTdis) locked ??= w.link.lockedTdis();
+      const breach = breaches(w, c, changed, locked ?? [])[0];
+      if (breach) throw new InvariantViolation({ invariant: c.inv.id, number: c.inv.number, step: nameOf(at), message: breach.message, objects: breach.objects, traceLength: w.tracer.length });
     }
     this.passed = { w, at: now };
+    if (everyStepHeld) this.clean = this.passed;
   }
 }
 
 /**
- * What `inv` finds: over the `locked` TDIs alone when only a locked TDI can break it; over the
+ * An invariant as the checker runs it. Invariants are objects of different shapes (some have
+ * checkVms, some checkTdis); read in one loop, every property read went through V8's
+ * megamorphic lookup. Records of one shape, made once per checker, are read directly.
+ */
+interface Check {
+  readonly inv: Invariant;
+  readonly full: (w: World) => readonly Breach[];
+  readonly overTdis: ((w: World, tdis: readonly Bdf[]) => readonly Breach[]) | undefined;
+  readonly overVms: ((w: World, vms: Iterable<VmId>) => readonly Breach[]) | undefined;
+}
+
+const checkOf = (inv: Invariant): Check => ({ inv, full: inv.check.bind(inv), overTdis: inv.checkTdis?.bind(inv), overVms: inv.checkVms?.bind(inv) });
+
+const nameOf = (at: string | StepRecord): string => (typeof at === 'string' ? at : at.flow ? `${at.flow}/${at.step}` : at.step);
+
+/**
+ * What `c` finds: over the `locked` TDIs alone when only a locked TDI can break it; over the
  * `changed` VMs alone when it reads only per-VM state and every other VM passed before. A
  * breach there is reported by the full check, so the report (which breach comes first, its
  * message) is the one the full check gives.
  */
-function breaches(w: World, inv: Invariant, changed: ReadonlySet<VmId> | undefined, locked: readonly Bdf[]): readonly Breach[] {
-  if (inv.checkTdis) return inv.checkTdis(w, locked).length === 0 ? [] : inv.check(w);
-  if (changed === undefined || inv.checkVms === undefined) return inv.check(w);
-  return inv.checkVms(w, changed).length === 0 ? [] : inv.check(w);
+function breaches(w: World, c: Check, changed: ReadonlySet<VmId> | undefined, locked: readonly Bdf[]): readonly Breach[] {
+  if (c.overTdis) return c.overTdis(w, locked).length === 0 ? [] : c.full(w);
+  if (changed === undefined || c.overVms === undefined) return c.full(w);
+  return c.overVms(w, changed).length === 0 ? [] : c.full(w);
 }

@@ -14,11 +14,13 @@ function unenabledDma(w: World, assignments: Iterable<Assignment>): Breach[] {
 }
 
 /** The assignments of `tdis` (a TDI no VM has cannot reach a VM's memory). */
-function* assignmentsOf(w: World, tdis: readonly Bdf[]): Generator<Assignment> {
+function assignmentsOf(w: World, tdis: readonly Bdf[]): Assignment[] {
+  const out: Assignment[] = [];
   for (const tdi of tdis) {
     const a = w.assignmentOf(tdi);
-    if (a) yield a;
+    if (a) out.push(a);
   }
+  return out;
 }
 
 /**

@@ -66,8 +66,7 @@ export class Engine {
     const tracer = this.w.tracer;
     const impl = STEP_IMPLS[step];
     const entry = { actor, op: step, args: target as Readonly<Record<string, string>>, note: how.why };
-    const run = () => tracer.inStep(how.flow ? `${how.flow}/${step}` : step, () => tracer.span(entry, () => impl(this.w, target), resultOf));
-    const r = caller === undefined ? run() : tracer.as(caller, run);
+    const r = tracer.stepSpan(how.flow ? `${how.flow}/${step}` : step, caller, entry, () => impl(this.w, target), resultOf);
     // Plain literals: optional fields stay undefined (JSON leaves them out) rather than being spread in.
     const record: StepRecord = { flow: how.flow, step, caller, actor, target, result: r.ok ? (r.value === 'skipped' ? 'skipped' : 'ok') : r.code, unwinding: how.unwinding ?? false, after: tdiAfter(this.w, target.tdi) };
     this.records.push(record);

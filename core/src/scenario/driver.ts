@@ -55,7 +55,9 @@ export class ScenarioDriver {
   /** Runs one action; `at` names it in a violation (`/steps/3`). */
   act(action: ScenarioAction, at: string): void {
     this.flows.push(...runAction(this.w, this.engine, action).flows);
-    this.checker.afterAction(this.w, at);
+    // A flow or a step is checked as it runs; anything else changed the world unchecked.
+    if ('flow' in action || 'step' in action) this.checker.afterSteps(this.w, at);
+    else this.checker.afterAction(this.w, at);
   }
 
   /** Every invariant, the settled ones included, as at the end of a run. */

@@ -48,6 +48,12 @@ export interface RunOptions {
   readonly invariants?: boolean;
   /** Hash the final world into the report (on by default; a caller that only wants the outcome may skip it). */
   readonly stateHash?: boolean;
+  /**
+   * Put the trace in the report (on by default). Off, the run still records it (expectations
+   * and invariants read it) but never makes its entries into objects: for callers that want
+   * only the outcome.
+   */
+  readonly trace?: boolean;
 }
 
 
@@ -79,7 +85,7 @@ export function runScenario(scenario: Scenario, plugin: LoadedPlugin, parent: De
     scenario: scenario.name,
     seed: d.w.spec.seed,
     outcome: expectations.every((x) => x.ok) ? 'pass' : 'fail',
-    trace: d.w.tracer.entries,
+    trace: options.trace === false ? [] : d.w.tracer.entries,
     violations,
     expectations,
     flows: d.flows,

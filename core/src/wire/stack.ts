@@ -2,6 +2,7 @@ import { type ReservedWarning, WireDecodeError, type WireLayer } from './codec/e
 import { readU16, readU32 } from './codec/le.js';
 import type { Decoded } from './codec/message-set.js';
 import type { DecodeOptions } from './codec/reader.js';
+import { V8_HEAP_BYTES, allocBytes } from './codec/writer.js';
 import { DOE_HEADER_SIZE, DoeDataObjectType } from './doe/codes.js';
 import { type DoeDataObject, decodeDoe } from './doe/data-object.js';
 import { type IdeKmMessage, idekm } from './idekm/messages.js';
@@ -59,7 +60,12 @@ export function spdmInDoe(payload: Uint8Array): Uint8Array {
   // the message only when there is padding to leave out. Not a view: V8 keeps a small array on
   // its heap until something asks for its buffer, and a view does, moving it (4× the copy).
   for (let i = end; i < payload.length; i++) if (payload[i] !== 0) return payload;
-  return end === payload.length ? payload : payload.slice(0, end);
+  if (end === payload.length) return payload;
+  // A longer one would get an ArrayBuffer of its own (30× a small copy); what is returned here is
+  // decoded at once and never kept, so a piece of the encoders' slab serves.
+  const copy = end > V8_HEAP_BYTES ? allocBytes(end) : new Uint8Array(end);
+  for (let i = 0; i < end; i++) copy[i] = payload[i] as number;
+  return copy;
 }
 
 function fromSpdm(bytes: Uint8Array, base: number, out: DecodedStack, options?: DecodeOptions): void {

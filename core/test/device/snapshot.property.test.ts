@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DeviceBlueprint } from '../../src/device/blueprint.js';
 import { cloneFunction, cloneStream } from '../../src/device/record-clone.js';
 import type { FunctionRecord } from '../../src/device/state.js';
-import { defaultDevice, LockInterfaceFlag, MmioRangeAttribute, type TdispDevice } from '../../src/index.js';
-import { IFV, ideKm, KEY, keySubStream, readyDevice, SUB_STREAMS, Tdi } from './helpers.js';
+import { defaultDevice, LockInterfaceFlag, MmioRangeAttribute, TdispDevice } from '../../src/index.js';
+import { IFV, ideKm, KEY, keySubStream, readyDevice, secureStream, SUB_STREAMS, Tdi } from './helpers.js';
 
 /**
  * Snapshots share records with the device (copy-on-write.ts), on states reached by random
@@ -79,6 +80,21 @@ describe('the device state clone (property)', () => {
         }
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('devices of one blueprint share its initial records, and nothing one does reaches another', () => {
+    fc.assert(
+      fc.property(fc.array(steps, { minLength: 1, maxLength: 20 }), (script) => {
+        const blueprint = new DeviceBlueprint(defaultDevice(2));
+        const [first, second] = [new TdispDevice(blueprint), new TdispDevice(blueprint)];
+        const untouched = structuredClone(second.snapshot());
+        secureStream(first, 0);
+        script.forEach((step) => step(first));
+        expect(second.snapshot()).toEqual(untouched);
+        expect(new TdispDevice(blueprint).snapshot()).toEqual(untouched);
+      }),
+      { numRuns: 100 },
     );
   });
 

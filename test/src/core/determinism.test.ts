@@ -25,6 +25,18 @@ describe('same scenario, same seed', () => {
   });
 });
 
+describe('a run asked for no trace', () => {
+  it('reports what the traced run reports (a malicious host, an injected fault), the trace left out', () => {
+    const steps = [...UP_TO_RUN, { event: 'host-relock', tdi: VF } as const, ...LIFECYCLE.slice(5)];
+    for (const more of [{}, { faults: [{ kind: 'firmware' as const, nth: 7 }] }]) {
+      const traced = run(steps, REFERENCE, more);
+      const untraced = run(steps, REFERENCE, more, { trace: false });
+      expect(untraced.trace).toEqual([]);
+      expect(JSON.stringify({ ...untraced, trace: traced.trace })).toBe(JSON.stringify(traced));
+    }
+  });
+});
+
 describe('a different seed', () => {
   it('changes nonces (the state hash), not the sequence of operations', () => {
     const a = run(LIFECYCLE, REFERENCE, { seed: 1 });

