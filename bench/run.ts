@@ -42,6 +42,10 @@ decoded through DOE, SPDM and TDISP or IDE_KM, expectations evaluated; the final
 
 ${lifecycleTable(lifecycle)}
 
+The machine is a shared virtual machine whose speed swings by up to 2× within minutes with its
+neighbours (the codec's DataView baseline above moves with it, and the same build measured 3,300
+to 6,300 lifecycles/s with invariants on in one afternoon): compare rows of one run.
+
 ## Scenario size (issue 10; targets: load-and-run time linear in the size; 10,000 VMs < 2 s)
 
 Load and run, in one process, of \`examples/lifecycle.json\` made N times larger: with N VMs (the
