@@ -12,6 +12,8 @@ export const VMS = [1, 8, 64] as const;
 /** Worlds kept alive at once to weigh one: enough that the heap's own noise is small beside them. */
 const weighed = (tdis: number) => (tdis <= 64 ? 64 : 8);
 const WARM_UP = 500;
+/** Lifecycles run before a size is timed: a few hundred where they are cheap, a few at 4,096 TDIs. */
+const warmUpRuns = (tdis: number) => Math.max(3, Math.min(300, Math.round(20_000 / tdis)));
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -43,7 +45,11 @@ export function scaleBenchmark(plugin: LoadedPlugin): ScalePoint[] {
   for (const vms of VMS)
     for (const tdis of TDIS) {
       const scenario = sizedLifecycle(vms, tdis);
-      const msPerLifecycle = medianMs(() => runScenario(scenario, plugin, container, { stateHash: false }), tdis >= 1024 ? 5 : 15).cpu;
+      const lifecycle = () => runScenario(scenario, plugin, container, { stateHash: false });
+      // Each size warmed up as the first was: a new platform's shapes send V8 back to slower
+      // code for some runs, which a median of 15 did not outlast at 4 TDIs (10× the 1-TDI time).
+      for (let i = 0; i < warmUpRuns(tdis); i++) lifecycle();
+      const msPerLifecycle = medianMs(lifecycle, tdis >= 1024 ? 5 : 15).cpu;
       points.push({ tdis, vms, msPerLifecycle, worldBytes: worldBytes(worldSpecOf(scenario), plugin, weighed(tdis)) });
     }
   return points;
