@@ -1,8 +1,6 @@
 // Issue 14's scale curve: one lifecycle on a platform of 1 to 4,096 TDIs and 1 to 64 VMs. Its
 // time and memory must grow no worse than linearly in the number of TDIs.
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import { type LoadedPlugin, World, type WorldSpec, runScenario, worldSpecOf } from '@teeio/core';
+import { type LoadedPlugin, World, type WorldSpec, liveHeapBytes, runScenario, worldSpecOf } from '@teeio/core';
 import { container } from 'tsyringe';
 import { fmt, medianMs } from './harness.js';
 import { sizedLifecycle } from './sized-scenarios.js';
@@ -15,9 +13,6 @@ const WARM_UP = 500;
 /** Lifecycles run before a size is timed: a few hundred where they are cheap, a few at 4,096 TDIs. */
 const warmUpRuns = (tdis: number) => Math.max(3, Math.min(300, Math.round(20_000 / tdis)));
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
 export interface ScalePoint {
   readonly tdis: number;
   readonly vms: number;
@@ -29,11 +24,9 @@ export interface ScalePoint {
 /** Heap a live world of the scenario's platform holds, in bytes (the mean over several). */
 function worldBytes(spec: WorldSpec, plugin: LoadedPlugin, count: number): number {
   new World(spec, plugin, container);
-  gc();
-  const before = process.memoryUsage().heapUsed;
+  const before = liveHeapBytes();
   const kept = Array.from({ length: count }, () => new World(spec, plugin, container));
-  gc();
-  return (process.memoryUsage().heapUsed - before) / kept.length;
+  return (liveHeapBytes() - before) / kept.length;
 }
 
 /** The curve on one plugin; the VFs are the TDIs (the PF, a TDI too, stays unassigned). */

@@ -8,6 +8,7 @@ export * from './wire/index.js';
 export * from './util/seeded-random.js';
 export * from './util/canonical.js';
 export { clonePlain } from './util/clone.js';
+export { liveHeapBytes } from './util/live-heap.js';
 export * from './device/responder.js';
 export * from './transport/index.js';
 export * from './model/ids.js';

@@ -10,7 +10,8 @@ import { type Topology, topologyOf } from './topology.js';
 /**
  * A device configuration checked once, with its lookups and initial state: every device built
  * from it shares the configuration and topology (neither ever changes) and starts from the
- * initial state's records, copying each before it first writes it. Validating and deriving per device would cost more than the rest of a run's world.
+ * initial state's records, copying each before it first writes it. Validating and deriving per
+ * device would cost more than the rest of a run's world.
  */
 export class DeviceBlueprint {
   readonly config: DeviceConfig;

@@ -35,6 +35,8 @@ export class DeviceWorld implements ExplorerWorld<DeviceExploreState> {
   private readonly now: number[];
 
   private readonly keys: DeviceStateKeys;
+  /** Keys of the states this world has copied for the search. */
+  private readonly sent = new Set<StateKey>();
 
   constructor(
     private readonly model: DeviceExploreModel,
@@ -54,12 +56,13 @@ export class DeviceWorld implements ExplorerWorld<DeviceExploreState> {
   initial(): Initial<DeviceExploreState> {
     const budgets = Array.from({ length: this.model.device.tdis }, () => this.model.events.map((e) => e.max ?? 1)).flat();
     this.readCodes();
-    const state = this.capture(budgets);
+    const key = this.keys.key(this.now, budgets);
+    const state = this.capture(key, budgets);
     this.held = state;
-    return { key: this.keys.key(state.codes, budgets), state, firmwareErrors: [] };
+    return { key, state, firmwareErrors: [] };
   }
 
-  expand(s: DeviceExploreState, known?: (key: StateKey) => boolean): Expansion<DeviceExploreState> {
+  expand(s: DeviceExploreState): Expansion<DeviceExploreState> {
     const successors: Successor<DeviceExploreState>[] = [];
     const kinds = this.kinds.length;
     for (let e = 0; e < s.budgets.length; e += 1) {
@@ -75,16 +78,17 @@ export class DeviceWorld implements ExplorerWorld<DeviceExploreState> {
       const budgets = s.budgets.slice();
       budgets[e] = (budgets[e] as number) - 1;
       const key = this.keys.key(this.now, budgets);
-      // Most successors are visited already: copying the device for them would be wasted.
-      const state = known?.(key) ? undefined : this.capture(budgets);
+      // Most successors were reached before: copying the device for them would be wasted.
+      const state = this.sent.has(key) ? undefined : this.capture(key, budgets);
       successors.push({ event: e, fired: true, key, state, violation: undefined, firmwareErrors });
     }
     // Torn down: every TDI CONFIG_UNLOCKED (code 0 also means no report flag) with nothing mapped.
     return { successors, tornDown: s.codes.every((c) => c === 0) };
   }
 
-  /** The state the host holds now (its codes read into `now`), as a search state. */
-  private capture(budgets: readonly number[]): DeviceExploreState {
+  /** The state the host holds now (its codes read into `now`), as a search state sent once. */
+  private capture(key: StateKey, budgets: readonly number[]): DeviceExploreState {
+    this.sent.add(key);
     return { device: this.host.device.snapshot(), host: [...this.host.tdis], budgets, codes: this.now.slice() };
   }
 

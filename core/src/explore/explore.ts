@@ -24,13 +24,12 @@ export interface ExploreOptions<S = ExploreState> extends SearchOptions {
   readonly workers?: number;
 }
 
-/** The heap in use; not process.memoryUsage(), which also reads the RSS from the kernel at every batch. */
 /** Searches `world` breadth first: the verdict, and how the run went on this machine. */
 async function search<S, T extends TraceStep>(world: ExplorerWorld<S>, space: SearchSpace<T>, options: ExploreOptions<S>): Promise<{ verdict: ExploreVerdict<T>; stats: ExploreStats }> {
   const heapBefore = liveHeapBytes();
   const started = process.hrtime.bigint();
   const search = new Search<S, T>(space, options);
-  const local: LevelExpander<S> = { expand: (states) => Promise.resolve(states.map((s) => world.expand(s, search.known))), close: () => Promise.resolve() };
+  const local: LevelExpander<S> = { expand: (states) => Promise.resolve(states.map((s) => world.expand(s))), close: () => Promise.resolve() };
   const expander = options.expander?.(world) ?? local;
   const initial = world.initial();
   await search.run(initial, expander.expand).finally(() => expander.close());

@@ -13,11 +13,11 @@ export type StateKey = string | number;
 export interface ExplorerWorld<S> {
   initial(): Initial<S>;
   /**
-   * Every event with budget left, fired from `state` in the model's event order. `known` says
-   * which keys the search has visited: a world may skip copying those states (workers, which
-   * do not see the visited set, copy every state).
+   * Every event with budget left, fired from `state` in the model's event order. A world sends
+   * a copy of each state the first time it reaches it, and never again: the search reads
+   * successors in order, so it has the state by then (true of every worker on its own too).
    */
-  expand(state: S, known?: (key: StateKey) => boolean): Expansion<S>;
+  expand(state: S): Expansion<S>;
 }
 
 /** A firmware (or device) call that returned an error code, by its operation. */
@@ -37,9 +37,8 @@ export interface Successor<S> {
   /** The visited-set key (abstracted when reducing), remaining budgets included. */
   readonly key: StateKey;
   /**
-   * The state reached, when the search may keep it: a world leaves it out where the event did
-   * not fire, where it sent that state before (the search reads successors in order, so it has
-   * it by then), or where `known` says the key is visited.
+   * The state reached, the first time this world reaches it (see expand); left out where the
+   * event did not fire or the world sent that state before.
    */
   readonly state: S | undefined;
   readonly violation: Violation | undefined;

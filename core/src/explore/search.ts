@@ -65,9 +65,6 @@ export class Search<S, T extends TraceStep> {
     private readonly options: SearchOptions = {},
   ) {}
 
-  /** A key the search has visited (worlds that expand in this thread need not copy those states). */
-  readonly known = (key: StateKey): boolean => this.ids.has(key);
-
   /** Searches from `initial` until every level is expanded or the state limit is reached; verdict() then says what it found. */
   async run(initial: Initial<S>, expandLevel: ExpandLevel<S>): Promise<void> {
     this.add(initial.key, -1, -1);

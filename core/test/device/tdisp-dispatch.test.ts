@@ -72,6 +72,10 @@ describe('TDISP request checks, in [E] order', () => {
     const { bytes, message } = answer('10850000efbe00000100000000000000');
     expect(message).toMatchObject({ messageType: 'TDISP_ERROR', errorCode: TdispErrorCode.INVALID_INTERFACE });
     expect(toHex(bytes)).toBe('107f0000efbe00000000000000000000' + '0101000000000000');
+    // function_id bits 31:25 set on the sample's TDI (0xbeef): another interface too.
+    expect(answer('10850000efbe00020000000000000000').message).toMatchObject({ messageType: 'TDISP_ERROR', errorCode: TdispErrorCode.INVALID_INTERFACE });
+    // The same request with those bits clear is the TDI's own.
+    expect(answer('10850000efbe00000000000000000000').message).toMatchObject({ messageType: 'DEVICE_INTERFACE_STATE' });
   });
 
   it('the ERROR copies function_id bits 31:25 too', () => {

@@ -263,14 +263,9 @@ function inside<T>(r: ByteReader, prefix: string, read: () => T): T {
   } catch (e) {
     throw e instanceof WireDecodeError ? e.within(prefix) : e;
   }
-  for (let i = warned; i < r.warnings.length; i++) {
-    const w = r.warnings[i] as ReservedWarningLike;
-    r.warnings[i] = { ...w, field: joinPath(prefix, w.field) };
-  }
+  if (r.warnings.length > warned) r.renameWarnings(warned, (field) => joinPath(prefix, field));
   return v;
 }
-
-type ReservedWarningLike = ByteReader['warnings'][number];
 
 function insideWrite(prefix: string, write: () => void): void {
   try {

@@ -13,7 +13,7 @@ export interface DecodeOptions {
  * A cursor over a byte buffer that knows the layer it decodes, so every failure it raises
  * carries the layer, the absolute offset of the field and the field's name.
  */
-const NO_WARNINGS: ReservedWarning[] = [];
+const NO_WARNINGS: readonly ReservedWarning[] = [];
 
 export class ByteReader {
   offset = 0;
@@ -32,8 +32,17 @@ export class ByteReader {
    * The reserved fields found non-zero so far. Almost no message has one: until the first, every
    * reader shares one empty list instead of making its own (a decode makes a reader per layer).
    */
-  get warnings(): ReservedWarning[] {
+  get warnings(): readonly ReservedWarning[] {
     return this.found ?? NO_WARNINGS;
+  }
+
+  /** Renames the fields of the warnings found after the first `from` (a nested read's, put under its parent). */
+  renameWarnings(from: number, rename: (field: string) => string): void {
+    const found = this.found ?? [];
+    for (let i = from; i < found.length; i++) {
+      const w = found[i] as ReservedWarning;
+      found[i] = { ...w, field: rename(w.field) };
+    }
   }
 
   get remaining(): number {
